@@ -1,0 +1,2 @@
+export { JelouApi } from './credentials/JelouApi.credentials';
+export { Jelou } from './nodes/Jelou/Jelou.node';

@@ -1,0 +1,37 @@
+import type { JelouConversation, SimplifiedConversation } from '../types';
+
+function text(value: unknown): string | null {
+	if (value === undefined || value === null || value === '') return null;
+	return typeof value === 'string' ? value : String(value);
+}
+
+/** Whole seconds from start to end; null while the conversation is active or dates are unusable. */
+export function durationSeconds(startAt: unknown, endAt: unknown): number | null {
+	if (typeof startAt !== 'string' || typeof endAt !== 'string') return null;
+	const start = Date.parse(startAt);
+	const end = Date.parse(endAt);
+	if (Number.isNaN(start) || Number.isNaN(end) || end < start) return null;
+	return Math.floor((end - start) / 1000);
+}
+
+/** The flat record the Simplify option returns: one level, stable keys, null for what is missing. */
+export function simplifyConversation(conversation: JelouConversation): SimplifiedConversation {
+	const closed = conversation.state === 'closed';
+	const user = conversation.User ?? {};
+	const bot = conversation.Bot ?? {};
+	return {
+		conversationId: text(conversation._id),
+		roomId: text(conversation.roomId),
+		state: text(conversation.state),
+		startAt: text(conversation.startAt),
+		endAt: closed ? text(conversation.endAt) : null,
+		endedReason: closed ? text(conversation.endedReason) : null,
+		durationSeconds: closed ? durationSeconds(conversation.startAt, conversation.endAt) : null,
+		userId: text(user.id),
+		userName: text(user.names),
+		userReferenceId: text(user.referenceId),
+		botId: text(bot.id),
+		botName: text(bot.name),
+		channel: text(bot.type),
+	};
+}

@@ -1,0 +1,95 @@
+import type { JelouErrorBody } from '../types';
+
+/**
+ * A failed Jelou request, already turned into words for the user. The transport throws it and
+ * the item runner converts it into n8n's NodeApiError with the item's index; keeping it a plain
+ * class lets the retry logic decide from `retryable` without parsing messages.
+ */
+export class JelouRequestError extends Error {
+	readonly httpCode?: number;
+
+	readonly description: string;
+
+	/** Whether the same request may succeed if sent again (429, 502-504, resets, time-outs). */
+	readonly retryable: boolean;
+
+	/** Wait the server asked for (Retry-After), in milliseconds. */
+	readonly retryAfterMs?: number;
+
+	/** Jelou's error body, kept for the error's details panel; never holds our secrets. */
+	readonly body?: JelouErrorBody | string;
+
+	constructor(init: {
+		message: string;
+		description: string;
+		httpCode?: number;
+		retryable?: boolean;
+		retryAfterMs?: number;
+		body?: JelouErrorBody | string;
+	}) {
+		super(init.message);
+		this.name = 'JelouRequestError';
+		this.httpCode = init.httpCode;
+		this.description = init.description;
+		this.retryable = init.retryable ?? false;
+		this.retryAfterMs = init.retryAfterMs;
+		this.body = init.body;
+	}
+}
+
+/** Collapses Jelou's `message` (string or list of strings) into one line. */
+export function messageText(message: unknown): string {
+	if (typeof message === 'string') return message.trim();
+	if (Array.isArray(message)) {
+		return message
+			.filter((part) => typeof part === 'string' && part.trim() !== '')
+			.map((part: string) => part.trim())
+			.join('; ');
+	}
+	return '';
+}
+
+/**
+ * The most useful human text in an error body: `error.description` first (Jelou's prose), then
+ * `message`, then `statusMessage`. Inferred from the documented schema, whose values are
+ * placeholders, so every field is optional here.
+ */
+export function jelouErrorText(body: unknown): string {
+	if (!body || typeof body !== 'object') return '';
+	const errorBody = body as JelouErrorBody;
+	const description =
+		errorBody.error && typeof errorBody.error.description === 'string'
+			? errorBody.error.description.trim()
+			: '';
+	if (description) return description;
+	const message = messageText(errorBody.message);
+	if (message) return message;
+	return typeof errorBody.statusMessage === 'string' ? errorBody.statusMessage.trim() : '';
+}
+
+/** "webhookUrl: must be HTTPS; authType: invalid" from a 422's `validationError` (inferred shape). */
+export function validationText(body: unknown): string {
+	if (!body || typeof body !== 'object') return '';
+	const validation = (body as JelouErrorBody).validationError;
+	if (!validation || typeof validation !== 'object') return '';
+	const parts: string[] = [];
+	for (const [field, problem] of Object.entries(validation)) {
+		let text: string;
+		if (typeof problem === 'string') text = problem;
+		else if (Array.isArray(problem)) text = problem.map((p) => String(p)).join(', ');
+		else if (problem && typeof problem === 'object') text = JSON.stringify(problem);
+		else text = String(problem);
+		parts.push(`${field}: ${text}`);
+	}
+	return parts.join('; ');
+}
+
+/** A short, single-line excerpt of a non-JSON body (an HTML page from a proxy, say). */
+export function bodyExcerpt(text: string, max = 200): string {
+	const plain = text
+		.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+		.replace(/<[^>]+>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	return plain.length > max ? `${plain.slice(0, max)}…` : plain;
+}

@@ -1,0 +1,528 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
+import { sleepWithAbort } from 'n8n-workflow';
+
+import { DEFAULT_JELOU_BASE_URL } from '../../../credentials/JelouApi.credentials';
+import type { JelouEnvelope } from '../types';
+import {
+	JelouRequestError,
+	bodyExcerpt,
+	jelouErrorText,
+	validationText,
+} from './errors';
+
+export { JelouRequestError } from './errors';
+
+export const CREDENTIAL_TYPE = 'jelouApi';
+
+/** Longest id we put into a URL; Jelou ids are short (ObjectIds, UUIDs), proxies cap URL length. */
+export const MAX_ID_LENGTH = 1000;
+
+export type RetryPolicy =
+	/** Reads: resend on 429, 502/503/504, connection resets and time-outs. */
+	| 'idempotent'
+	/**
+	 * Requests that start, close or send something: resend only when Jelou said it did not
+	 * process the request (429). A time-out or a 502 may come after Jelou acted, and a second
+	 * send would start, close or deliver twice.
+	 */
+	| 'notProcessedOnly';
+
+export interface JelouRequest {
+	method: IHttpRequestMethods;
+	/** Path segments under the base URL; each one is encoded, so an id can never add a segment. */
+	path: string[];
+	body?: IDataObject;
+	/** What a 404 means for this call, e.g. "Conversation 'x' was not found in project 'y'". */
+	notFoundMessage?: string;
+	/** Whether a 2xx without `data` is normal for this call (close answers no data). */
+	dataOptional?: boolean;
+	retry?: RetryPolicy;
+}
+
+export interface TransportSettings {
+	/** Per-request time-out in milliseconds; 0 means n8n's default. */
+	timeoutMs: number;
+	/** Extra attempts for a retryable failure; 0 disables retries. */
+	maxRetries: number;
+	/** First backoff step in milliseconds (doubles each attempt, with jitter). */
+	retryBaseMs: number;
+	/** Longest single wait, whether from backoff or from Retry-After. */
+	retryMaxWaitMs: number;
+}
+
+export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = {
+	timeoutMs: 30_000,
+	maxRetries: 3,
+	retryBaseMs: 500,
+	retryMaxWaitMs: 30_000,
+};
+
+/** Events the item runner listens to, to slow down when Jelou throttles. */
+export interface TransportObserver {
+	onThrottled?(): void;
+	onSuccess?(): void;
+}
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+
+/** Network failures worth another try: the connection broke or nothing came back in time. */
+const RETRYABLE_NETWORK_CODES = new Set([
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'ESOCKETTIMEDOUT',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'EAI_AGAIN',
+]);
+
+const NETWORK_CODE_TEXT: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ECONNRESET: 'the connection was reset before the answer was complete',
+	ETIMEDOUT: 'the request timed out',
+	ECONNABORTED: 'the request timed out',
+	ESOCKETTIMEDOUT: 'the request timed out',
+	ENOTFOUND: 'the host name could not be resolved',
+	EAI_AGAIN: 'the host name could not be resolved right now',
+	EHOSTUNREACH: 'the host is unreachable',
+	EPIPE: 'the connection was closed while sending',
+	CERT_HAS_EXPIRED: 'the server certificate has expired',
+};
+
+/**
+ * Everything a Jelou call needs, created once per execution: the base URL from the credential,
+ * the retry and time-out settings, and the secrets to scrub from any text we show. Every request
+ * of every operation goes through `request`.
+ */
+export class JelouTransport {
+	private constructor(
+		private readonly ctx: IExecuteFunctions,
+		readonly baseUrl: string,
+		private readonly secrets: string[],
+		readonly settings: TransportSettings,
+		private readonly observer: TransportObserver,
+	) {}
+
+	static async create(
+		ctx: IExecuteFunctions,
+		settings: Partial<TransportSettings> = {},
+		observer: TransportObserver = {},
+	): Promise<JelouTransport> {
+		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+		const baseUrl = normalizeBaseUrl(credentials.baseUrl, 'Base URL');
+		return new JelouTransport(
+			ctx,
+			baseUrl,
+			collectSecrets(credentials),
+			{ ...DEFAULT_TRANSPORT_SETTINGS, ...settings },
+			observer,
+		);
+	}
+
+	url(path: string[]): string {
+		return `${this.baseUrl}/${path.map(encodePathSegment).join('/')}`;
+	}
+
+	/** Sends one request (with retries) and returns `data` of Jelou's envelope. */
+	async request<T = IDataObject>(req: JelouRequest): Promise<T> {
+		const url = this.url(req.path);
+		const policy = req.retry ?? 'idempotent';
+		const signal = this.ctx.getExecutionCancelSignal?.();
+
+		for (let attempt = 0; ; attempt++) {
+			let failure: JelouRequestError;
+			try {
+				const response = await this.send(req, url);
+				const data = this.readResponse<T>(response, req);
+				this.observer.onSuccess?.();
+				return data;
+			} catch (error) {
+				failure = error instanceof JelouRequestError ? error : this.networkError(error, url);
+			}
+
+			if (failure.httpCode === 429) this.observer.onThrottled?.();
+			const mayRetry =
+				failure.retryable &&
+				attempt < this.settings.maxRetries &&
+				(policy === 'idempotent' || failure.httpCode === 429) &&
+				!signal?.aborted;
+			if (!mayRetry) throw this.scrub(failure);
+
+			await sleepWithAbort(this.backoffMs(attempt, failure.retryAfterMs), signal);
+		}
+	}
+
+	/** Removes any credential secret from a text (defence in depth: Jelou could echo one). */
+	redact(text: string): string {
+		let out = text;
+		for (const secret of this.secrets) out = out.split(secret).join('[redacted]');
+		return out;
+	}
+
+	private async send(req: JelouRequest, url: string): Promise<IN8nHttpFullResponse> {
+		const options: IHttpRequestOptions = {
+			method: req.method,
+			url,
+			json: true,
+			headers: { Accept: 'application/json' },
+			returnFullResponse: true,
+			// Statuses are mapped here, per item, with Jelou's own text; n8n's generic mapping
+			// would lose the item index and Retry-After.
+			ignoreHttpStatusErrors: true,
+		};
+		if (req.body !== undefined) options.body = req.body;
+		if (this.settings.timeoutMs > 0) options.timeout = this.settings.timeoutMs;
+		return (await this.ctx.helpers.httpRequestWithAuthentication.call(
+			this.ctx,
+			CREDENTIAL_TYPE,
+			options,
+		)) as IN8nHttpFullResponse;
+	}
+
+	private readResponse<T>(response: IN8nHttpFullResponse, req: JelouRequest): T {
+		const status = Number(response.statusCode);
+		const contentType = headerValue(response.headers, 'content-type');
+		const parsed = parseBody(response.body);
+
+		if (status >= 200 && status < 300) {
+			if (parsed.kind === 'empty') {
+				if (req.dataOptional) return undefined as T;
+				throw new JelouRequestError({
+					message: `Jelou answered HTTP ${status} with an empty body`,
+					description: 'Expected a JSON answer with a "data" field. Try again; if it persists, Jelou may be having problems.',
+					httpCode: status,
+				});
+			}
+			if (parsed.kind === 'text') {
+				throw new JelouRequestError({
+					message: `Jelou answered HTTP ${status} with a body that is not valid JSON`,
+					description: `Content type: ${contentType || 'none'}. Start of the body: "${bodyExcerpt(parsed.text)}". A proxy or gateway may be in the way; check the Base URL of the credential.`,
+					httpCode: status,
+					body: bodyExcerpt(parsed.text, 1000),
+				});
+			}
+			const envelope = parsed.value as JelouEnvelope<T>;
+			if (!envelope || typeof envelope !== 'object' || Array.isArray(envelope)) {
+				throw new JelouRequestError({
+					message: `Jelou answered HTTP ${status} with an unexpected body`,
+					description: 'Expected a JSON object with a "data" field.',
+					httpCode: status,
+				});
+			}
+			// Inferred: status 1 means success; a 2xx that carries an error object and status 0 is
+			// treated as the failure it describes rather than as empty data.
+			if (envelope.status === 0 && 'error' in envelope) {
+				throw this.httpError(200, envelope, contentType, req);
+			}
+			if (envelope.data === undefined || envelope.data === null) {
+				if (req.dataOptional) return (envelope.data ?? undefined) as T;
+				throw new JelouRequestError({
+					message: `Jelou answered HTTP ${status} without the expected data`,
+					description: `The answer had no "data" field${jelouErrorText(envelope) ? ` (Jelou said: "${jelouErrorText(envelope)}")` : ''}.`,
+					httpCode: status,
+				});
+			}
+			return envelope.data;
+		}
+
+		throw this.httpError(status, parsed.kind === 'json' ? parsed.value : parsed.kind === 'text' ? parsed.text : '', contentType, req, response.headers);
+	}
+
+	private httpError(
+		status: number,
+		body: unknown,
+		contentType: string,
+		req: JelouRequest,
+		headers?: IN8nHttpFullResponse['headers'],
+	): JelouRequestError {
+		const jelouText = typeof body === 'string' ? '' : jelouErrorText(body);
+		const said = jelouText ? ` Jelou said: "${jelouText}".` : '';
+		const nonJson =
+			typeof body === 'string' && body.trim() !== ''
+				? ` The answer was not JSON (${contentType || 'no content type'}): "${bodyExcerpt(body)}".`
+				: '';
+		const keptBody = typeof body === 'string' ? bodyExcerpt(body, 1000) : (body as IDataObject);
+
+		if (status === 401) {
+			return new JelouRequestError({
+				message: 'Jelou rejected the credentials (HTTP 401)',
+				description: `Check the Jelou API credential: the API key, or the client ID and client secret, and the authentication type.${said}`,
+				httpCode: status,
+				body: keptBody,
+			});
+		}
+		if (status === 403) {
+			return new JelouRequestError({
+				message: 'Jelou refused access (HTTP 403)',
+				description: `The credential is valid but may not have access to this project.${said}`,
+				httpCode: status,
+				body: keptBody,
+			});
+		}
+		if (status === 404) {
+			return new JelouRequestError({
+				message: `${req.notFoundMessage ?? 'Jelou found nothing at this address'} (HTTP 404)`,
+				description: `Check the IDs, and that they belong to the project of this credential.${said}${nonJson}`,
+				httpCode: status,
+				body: keptBody,
+			});
+		}
+		if (status === 429) {
+			return new JelouRequestError({
+				message: 'Jelou is limiting the request rate (HTTP 429)',
+				description: `Too many requests in a short time. Lower the node's Concurrency option or raise Max Retries, or try again later.${said}`,
+				httpCode: status,
+				retryable: true,
+				retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after')),
+				body: keptBody,
+			});
+		}
+		if (status >= 400 && status < 500) {
+			const fields = validationText(body);
+			return new JelouRequestError({
+				message: `Jelou rejected the request (HTTP ${status})${jelouText ? `: ${jelouText}` : ''}`,
+				description: fields
+					? `Fields Jelou objected to: ${fields}.`
+					: `Check the node's parameters.${nonJson}`,
+				httpCode: status,
+				body: keptBody,
+			});
+		}
+		return new JelouRequestError({
+			message: `Jelou failed to process the request (HTTP ${status})${jelouText ? `: ${jelouText}` : ''}`,
+			description: `This is a problem on Jelou's side or on the way to it; try again later.${nonJson}`,
+			httpCode: status,
+			retryable: RETRYABLE_STATUS.has(status),
+			retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after')),
+			body: keptBody,
+		});
+	}
+
+	/**
+	 * n8n throws for failures that have no HTTP answer (refused, reset, time-out, DNS). Only the
+	 * error code and a short reason are kept: the original error carries the request
+	 * configuration, headers included, and must not reach the user.
+	 */
+	private networkError(error: unknown, url: string): JelouRequestError {
+		const code = findErrorCode(error);
+		const rawMessage = findErrorMessage(error);
+		const timedOut =
+			errorTexts(error).some((text) => /timeout|timed out/i.test(text)) ||
+			code === 'ECONNABORTED' ||
+			code === 'ETIMEDOUT';
+		const reason = timedOut
+			? `no answer within ${this.settings.timeoutMs} ms`
+			: (code && NETWORK_CODE_TEXT[code]) || rawMessage || 'the request failed';
+		let host = url;
+		try {
+			host = new URL(url).host;
+		} catch {
+			// keep the whole URL
+		}
+		return new JelouRequestError({
+			message: timedOut ? 'The request to Jelou timed out' : 'Could not reach Jelou',
+			description: `Request to ${host} failed: ${reason}${code ? ` (${code})` : ''}. Check the Base URL of the credential and the network, or raise the Timeout option.`,
+			retryable: timedOut || (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)),
+		});
+	}
+
+	private scrub(error: JelouRequestError): JelouRequestError {
+		if (this.secrets.length === 0) return error;
+		const body =
+			typeof error.body === 'string'
+				? this.redact(error.body)
+				: error.body
+					? (JSON.parse(this.redact(JSON.stringify(error.body))) as IDataObject)
+					: undefined;
+		return new JelouRequestError({
+			message: this.redact(error.message),
+			description: this.redact(error.description),
+			httpCode: error.httpCode,
+			retryable: error.retryable,
+			retryAfterMs: error.retryAfterMs,
+			body,
+		});
+	}
+
+	private backoffMs(attempt: number, retryAfterMs?: number): number {
+		const cap = this.settings.retryMaxWaitMs;
+		if (retryAfterMs !== undefined) return Math.min(Math.max(retryAfterMs, 0), cap);
+		const ceiling = Math.min(this.settings.retryBaseMs * 2 ** attempt, cap);
+		// "Equal jitter": at least half the step, so retries of many items spread out but never
+		// hammer the server right away.
+		return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+	}
+}
+
+/** Trims, checks and strips trailing slashes, so `${base}/${path}` never has `//`. */
+export function normalizeBaseUrl(value: unknown, field: string): string {
+	const raw = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_JELOU_BASE_URL;
+	const parsed = parseUrl(raw);
+	if (!parsed) {
+		throw new JelouRequestError({
+			message: `The ${field} of the Jelou credential is not a valid URL`,
+			description: `Use an address such as ${DEFAULT_JELOU_BASE_URL}.`,
+		});
+	}
+	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+		throw new JelouRequestError({
+			message: `The ${field} of the Jelou credential must start with https://`,
+			description: `Use an address such as ${DEFAULT_JELOU_BASE_URL}.`,
+		});
+	}
+	return raw.replace(/\/+$/, '');
+}
+
+function parseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Encodes one path segment. encodeURIComponent covers `/`, `?`, `#` and `%`; dots need care
+ * because URL parsers resolve a segment of `.` or `..` (also written `%2E`) as a relative step,
+ * so callers must reject those ids first (see `checkId`).
+ */
+export function encodePathSegment(segment: string): string {
+	return encodeURIComponent(segment);
+}
+
+/** Returns the cleaned id, or the reason it cannot be used in a URL. */
+export function checkId(value: unknown): { id: string } | { problem: string } {
+	if (value === undefined || value === null) return { problem: 'is empty' };
+	if (typeof value === 'object') return { problem: 'must be text, not an object or a list' };
+	const id = String(value).trim();
+	if (id === '') return { problem: 'is empty' };
+	if (id === '.' || id === '..') return { problem: `cannot be "${id}"` };
+	if (id.length > MAX_ID_LENGTH) {
+		return { problem: `is too long (${id.length} characters; at most ${MAX_ID_LENGTH})` };
+	}
+	// A newline or NUL inside an id is a mistake in the data, not part of an id, and would
+	// otherwise be sent percent-encoded without warning.
+	if (hasControlCharacter(id)) return { problem: 'contains control characters' };
+	try {
+		encodeURIComponent(id);
+	} catch {
+		return { problem: 'contains invalid Unicode (an unpaired surrogate)' };
+	}
+	return { id };
+}
+
+function hasControlCharacter(text: string): boolean {
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (code < 0x20 || code === 0x7f) return true;
+	}
+	return false;
+}
+
+type ParsedBody =
+	| { kind: 'empty' }
+	| { kind: 'json'; value: unknown }
+	| { kind: 'text'; text: string };
+
+/** n8n parses JSON bodies itself but hands back strings for anything it could not parse. */
+function parseBody(body: unknown): ParsedBody {
+	if (body === undefined || body === null) return { kind: 'empty' };
+	if (Buffer.isBuffer(body)) return parseBody(body.toString('utf8'));
+	if (typeof body !== 'string') return { kind: 'json', value: body };
+	if (body.trim() === '') return { kind: 'empty' };
+	try {
+		return { kind: 'json', value: JSON.parse(body) };
+	} catch {
+		return { kind: 'text', text: body };
+	}
+}
+
+function headerValue(headers: IN8nHttpFullResponse['headers'] | undefined, name: string): string {
+	if (!headers) return '';
+	const value = (headers as Record<string, unknown>)[name];
+	if (Array.isArray(value)) return String(value[0] ?? '');
+	return value === undefined || value === null ? '' : String(value);
+}
+
+/** Retry-After in seconds or as an HTTP date, in milliseconds; undefined when absent or unusable. */
+export function parseRetryAfter(value: string, now = Date.now()): number | undefined {
+	const text = value.trim();
+	if (text === '') return undefined;
+	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+	const date = Date.parse(text);
+	if (Number.isNaN(date)) return undefined;
+	return Math.max(0, date - now);
+}
+
+function collectSecrets(credentials: IDataObject): string[] {
+	const secrets: string[] = [];
+	for (const key of ['apiKey', 'clientSecret', 'signingSecret']) {
+		const value = credentials[key];
+		if (typeof value === 'string' && value.length >= 4) secrets.push(value);
+	}
+	if (typeof credentials.clientSecret === 'string' && credentials.clientSecret !== '') {
+		const basic = Buffer.from(`${String(credentials.clientId ?? '')}:${credentials.clientSecret}`).toString('base64');
+		secrets.push(basic);
+	}
+	return secrets;
+}
+
+/** Every message an error carries: its own, n8n's `messages` list, and those of its causes. */
+function errorTexts(error: unknown): string[] {
+	const texts: string[] = [];
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const candidate = current as { message?: unknown; messages?: unknown; cause?: unknown };
+		if (typeof candidate.message === 'string') texts.push(candidate.message);
+		if (Array.isArray(candidate.messages)) {
+			for (const message of candidate.messages) if (typeof message === 'string') texts.push(message);
+		}
+		current = candidate.cause;
+	}
+	return texts.filter((text) => text !== '');
+}
+
+/** n8n replaces the text of common network errors with its own words; map them back to codes. */
+const N8N_PHRASES: Array<[RegExp, string]> = [
+	[/refused the connection/i, 'ECONNREFUSED'],
+	[/closed unexpectedly/i, 'ECONNRESET'],
+	[/connection timed out/i, 'ETIMEDOUT'],
+	[/incorrect host/i, 'ENOTFOUND'],
+	[/host is unreachable/i, 'EHOSTUNREACH'],
+];
+
+/**
+ * The network error code (ECONNRESET, …). n8n wraps the original error in a NodeApiError that
+ * does not always keep `code`, so the code is also looked for in the messages it kept.
+ */
+function findErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const candidate = current as { code?: unknown; cause?: unknown; context?: { code?: unknown } };
+		if (typeof candidate.code === 'string' && /^E[A-Z_]+$/.test(candidate.code)) return candidate.code;
+		if (typeof candidate.context?.code === 'string') return candidate.context.code;
+		current = candidate.cause;
+	}
+	const texts = errorTexts(error);
+	for (const text of texts) {
+		const match = /\b(E[A-Z]{3,}[A-Z_]*|ERR_[A-Z_]+)\b/.exec(text);
+		if (match) return match[1];
+	}
+	for (const text of texts) {
+		for (const [pattern, code] of N8N_PHRASES) if (pattern.test(text)) return code;
+	}
+	return undefined;
+}
+
+function findErrorMessage(error: unknown): string {
+	const texts = errorTexts(error);
+	// The innermost text is the original one; keep it short and on one line.
+	const message = texts.length > 0 ? texts[texts.length - 1] : '';
+	return message.split('\n')[0].slice(0, 200);
+}

@@ -1,0 +1,49 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { Jelou } from '../../../nodes/Jelou/Jelou.node';
+import { DEFAULT_TRANSPORT_SETTINGS } from '../../../nodes/Jelou/transport';
+import codex from '../../../nodes/Jelou/Jelou.node.json';
+
+const { description } = new Jelou();
+const byName = (name: string) => description.properties.filter((p) => p.name === name);
+
+describe('Jelou node description', () => {
+	it('keeps the public names saved workflows rely on', () => {
+		expect(description.name).toBe('jelou');
+		expect(description.displayName).toBe('Jelou');
+		expect(description.version).toBe(1);
+		expect(description.credentials).toEqual([{ name: 'jelouApi', required: true }]);
+		const resource = byName('resource')[0];
+		expect((resource.options as INodePropertyOptions[]).map((o) => o.value)).toContain('conversation');
+		const operation = byName('operation').find((p) => p.displayOptions?.show?.resource?.includes('conversation'));
+		const get = (operation?.options as INodePropertyOptions[]).find((o) => o.value === 'get');
+		expect(get?.action).toBe('Get a conversation');
+		for (const name of ['projectId', 'conversationId', 'simplify']) expect(byName(name)).toHaveLength(1);
+	});
+
+	it('is usable as an AI tool, has light and dark icons and an operation subtitle', () => {
+		expect(description.usableAsTool).toBe(true);
+		expect(description.icon).toEqual({ light: 'file:jelou.svg', dark: 'file:jelou.dark.svg' });
+		expect(description.subtitle).toContain('$parameter["operation"]');
+	});
+
+	it('marks the ids required and the resource/operation pickers as non-expression', () => {
+		expect(byName('projectId')[0].required).toBe(true);
+		expect(byName('conversationId')[0].required).toBe(true);
+		expect(byName('resource')[0].noDataExpression).toBe(true);
+		for (const op of byName('operation')) expect(op.noDataExpression).toBe(true);
+	});
+
+	it('shows option defaults equal to the transport defaults', () => {
+		const options = byName('options')[0].options as INodeProperties[];
+		const defaults = Object.fromEntries(options.map((o) => [o.name, o.default]));
+		expect(defaults.maxRetries).toBe(DEFAULT_TRANSPORT_SETTINGS.maxRetries);
+		expect(defaults.timeout).toBe(DEFAULT_TRANSPORT_SETTINGS.timeoutMs);
+	});
+
+	it('has a codex with categories and a documentation link', () => {
+		expect(codex.node).toBe('n8n-nodes-jelou.jelou');
+		expect(codex.categories.length).toBeGreaterThan(0);
+		expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\//);
+	});
+});
