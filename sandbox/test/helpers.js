@@ -1,0 +1,124 @@
+'use strict';
+
+// Shared helpers for the sandbox tests (not a test file itself).
+
+const http = require('node:http');
+const crypto = require('node:crypto');
+
+const API_KEY = 'sandbox-api-key';
+const CLIENT_ID = 'sandbox-client';
+const CLIENT_SECRET = 'sandbox-secret';
+const PROJECT = 'demo-project';
+
+const apiKeyHeaders = { 'x-api-key': API_KEY };
+
+function basicHeaders(id = CLIENT_ID, secret = CLIENT_SECRET) {
+  return { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` };
+}
+
+function sign(secret, body) {
+  return `sha256=${crypto.createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/**
+ * Raw HTTP request (the path is sent exactly as given, so encoded or malformed segments survive).
+ * body: object (sent as JSON) or string/Buffer (sent as is).
+ */
+function request(baseUrl, method, path, { headers = {}, body } = {}) {
+  const u = new URL(baseUrl);
+  let payload;
+  const h = { ...headers };
+  if (body !== undefined) {
+    payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['content-type'] = 'application/json';
+    h['content-length'] = String(Buffer.byteLength(payload));
+  }
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { hostname: u.hostname, port: u.port, method, path: `${u.pathname.replace(/\/$/, '')}${path}`, headers: h },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode, headers: res.headers, text, json });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** A local webhook receiver on 127.0.0.1 that records every request. */
+async function startReceiver({ status = 200, responseBody = '{"ok":true}' } = {}) {
+  const received = [];
+  const waiters = [];
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(receiver.status, { 'content-type': 'application/json' });
+      res.end(responseBody);
+      for (const w of waiters.splice(0)) w();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const receiver = {
+    status,
+    received,
+    url: `http://127.0.0.1:${server.address().port}/hook`,
+    async waitFor(count, timeoutMs = 3000) {
+      const deadline = Date.now() + timeoutMs;
+      while (received.length < count) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`receiver got ${received.length} of ${count} expected requests`);
+        await new Promise((resolve) => {
+          const t = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      }
+      return received;
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+  return receiver;
+}
+
+/** A free TCP port on 127.0.0.1 (listen on 0, read it, close). */
+async function freePort() {
+  const s = http.createServer();
+  await new Promise((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address();
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+module.exports = {
+  API_KEY,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  PROJECT,
+  apiKeyHeaders,
+  basicHeaders,
+  sign,
+  request,
+  startReceiver,
+  freePort,
+};
