@@ -1,3 +1,4 @@
+import { createHmac } from 'crypto';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
@@ -8,6 +9,15 @@ import type {
 } from 'n8n-workflow';
 
 export const DEFAULT_JELOU_BASE_URL = 'https://gateway.jelou.ai/jelouapi/v1';
+
+export const DEFAULT_JELOU_MESSAGING_URL = 'https://chatbot.jelou.ai/v1';
+
+/**
+ * Set by the transport on requests that Jelou authenticates by signature (sending a message to
+ * the end user) instead of by API key: `authenticate` signs the body and sends no key, so the
+ * signing secret never leaves the credential and the API key never reaches the other host.
+ */
+export const SIGN_BODY_HEADER = 'x-n8n-jelou-sign-body';
 
 /**
  * One credential for both of Jelou's authentication schemes. Jelou documents either header on every
@@ -83,6 +93,15 @@ export class JelouApi implements ICredentialType {
 				'Optional. Used only by the Test button, which reads this project\'s External Support integration. Nodes take the project ID as a parameter.',
 		},
 		{
+			displayName: 'Signing Secret',
+			name: 'signingSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'The signingSecret Jelou returned once when the External Support integration was created. Needed to send messages to end users and to verify the events the Jelou Trigger receives.',
+		},
+		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
@@ -90,6 +109,15 @@ export class JelouApi implements ICredentialType {
 			placeholder: DEFAULT_JELOU_BASE_URL,
 			description:
 				'Root of the Jelou API. Change it only for another region, a proxy or a local sandbox.',
+		},
+		{
+			displayName: 'Messaging Base URL',
+			name: 'messagingBaseUrl',
+			type: 'string',
+			default: DEFAULT_JELOU_MESSAGING_URL,
+			placeholder: DEFAULT_JELOU_MESSAGING_URL,
+			description:
+				'Root of the Jelou host that delivers your messages to end users (Message → Send). Change it only for another region, a proxy or a local sandbox.',
 		},
 	];
 
@@ -103,10 +131,24 @@ export class JelouApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const headers: Record<string, string> = {};
+		let signBody = false;
 		for (const [name, value] of Object.entries(requestOptions.headers ?? {})) {
 			const lower = name.toLowerCase();
-			if (lower === 'authorization' || lower === 'x-api-key') continue;
+			if (lower === SIGN_BODY_HEADER) {
+				signBody = true;
+				continue;
+			}
+			if (lower === 'authorization' || lower === 'x-api-key' || lower === 'x-jelou-signature') continue;
 			headers[name] = value as string;
+		}
+
+		if (signBody) {
+			// Jelou checks an HMAC-SHA256 of the exact bytes it receives, so the body must already be
+			// the serialized string that is sent.
+			const body = typeof requestOptions.body === 'string' ? requestOptions.body : JSON.stringify(requestOptions.body ?? '');
+			const digest = createHmac('sha256', String(credentials.signingSecret ?? '')).update(body).digest('hex');
+			headers['X-Jelou-Signature'] = `sha256=${digest}`;
+			return { ...requestOptions, body, headers };
 		}
 
 		if (credentials.authType === 'basic') {

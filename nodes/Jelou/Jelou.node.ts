@@ -10,11 +10,18 @@ import { operations } from './actions';
 import { conversationFields, conversationOperations } from './descriptions/ConversationDescription';
 import { optionsCollection } from './descriptions/OptionsDescription';
 import { runForEachItem, toNodeError } from './helpers/runner';
-import { JelouTransport, type TransportSettings } from './transport';
+import { JelouTransport, MAX_CONCURRENCY, type TransportSettings } from './transport';
 
 function readTransportSettings(ctx: IExecuteFunctions): Partial<TransportSettings> {
-	const options = ctx.getNodeParameter('options', 0, {}) as { maxRetries?: number; timeout?: number };
+	const options = ctx.getNodeParameter('options', 0, {}) as {
+		concurrency?: number;
+		maxRetries?: number;
+		timeout?: number;
+	};
 	const settings: Partial<TransportSettings> = {};
+	if (typeof options.concurrency === 'number' && options.concurrency >= 1) {
+		settings.concurrency = Math.min(Math.floor(options.concurrency), MAX_CONCURRENCY);
+	}
 	if (typeof options.maxRetries === 'number' && options.maxRetries >= 0) {
 		settings.maxRetries = Math.floor(options.maxRetries);
 	}
@@ -96,7 +103,7 @@ export class Jelou implements INodeType {
 		const output = await runForEachItem(
 			this,
 			async (itemIndex) => await handler.call(this, transport, itemIndex),
-			(text) => transport.redact(text),
+			{ concurrency: () => transport.pacer.limit, redact: (text) => transport.redact(text) },
 		);
 		return [output];
 	}

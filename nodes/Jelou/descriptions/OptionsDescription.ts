@@ -13,11 +13,20 @@ export const optionsCollection: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 50 },
+			default: 10,
+			description:
+				'How many requests to Jelou may be in flight at once (1 to 50; 1 sends one at a time). Output order always follows input order. When Jelou throttles (429) the node lowers this for a while by itself.',
+		},
+		{
 			displayName: 'Max Retries',
 			name: 'maxRetries',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10 },
-			default: 3,
+			default: 5,
 			description:
 				'How many times to resend a request that Jelou throttled (429), that a gateway failed (502, 503, 504), or whose connection broke or timed out. Waits grow exponentially and follow Retry-After. 0 disables retries.',
 		},

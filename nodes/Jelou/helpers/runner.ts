@@ -46,30 +46,66 @@ export function toNodeError(
 	return new NodeOperationError(ctx.getNode(), message, { itemIndex });
 }
 
+export interface RunSettings {
+	/** Items in flight at once, asked before each start (it shrinks while Jelou throttles). */
+	concurrency?: () => number;
+	redact?: (text: string) => string;
+}
+
 /**
- * Runs `handler` for every input item and builds the node's output in input order: each result
- * carries `pairedItem`, and under "On Error: Continue" a failed item becomes `{ error }` with the
- * error attached (so the error output branch receives it) while the other items go on.
+ * Runs `handler` for every input item, several at a time, and builds the node's output in input
+ * order whatever order the answers arrive in: each result carries `pairedItem`, and under
+ * "On Error: Continue" a failed item becomes `{ error }` with the error attached (so the error
+ * output branch receives it) while the other items go on. Without it, no new item starts after a
+ * failure and the failure with the lowest item index is thrown once the running ones are done.
  */
 export async function runForEachItem(
 	ctx: IExecuteFunctions,
 	handler: ItemHandler,
-	redact?: (text: string) => string,
+	settings: RunSettings = {},
 ): Promise<INodeExecutionData[]> {
-	const items = ctx.getInputData();
-	const output: INodeExecutionData[] = [];
+	const itemCount = ctx.getInputData().length;
 	const continueOnFail = ctx.continueOnFail();
+	const limit = settings.concurrency ?? (() => 1);
+	const signal = ctx.getExecutionCancelSignal?.();
+	const results: INodeExecutionData[][] = new Array(itemCount);
+	let firstFailure: { itemIndex: number; error: Error } | undefined;
 
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	const runOne = async (itemIndex: number): Promise<void> => {
 		try {
 			const result = await handler(itemIndex);
 			const objects = Array.isArray(result) ? result : [result];
-			for (const json of objects) output.push({ json, pairedItem: { item: itemIndex } });
+			results[itemIndex] = objects.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 		} catch (caught) {
-			const error = toNodeError(ctx, caught, itemIndex, redact);
-			if (!continueOnFail) throw error;
-			output.push({ json: { error: error.message }, error, pairedItem: { item: itemIndex } });
+			const error = toNodeError(ctx, caught, itemIndex, settings.redact);
+			if (continueOnFail) {
+				results[itemIndex] = [{ json: { error: error.message }, error, pairedItem: { item: itemIndex } }];
+			} else if (!firstFailure || itemIndex < firstFailure.itemIndex) {
+				firstFailure = { itemIndex, error };
+			}
 		}
-	}
+	};
+
+	await new Promise<void>((resolve) => {
+		let next = 0;
+		let inFlight = 0;
+		const launch = () => {
+			const stopped = firstFailure !== undefined || signal?.aborted === true;
+			while (!stopped && next < itemCount && inFlight < Math.max(1, limit())) {
+				const itemIndex = next++;
+				inFlight++;
+				void runOne(itemIndex).then(() => {
+					inFlight--;
+					launch();
+				});
+			}
+			if (inFlight === 0 && (stopped || next >= itemCount)) resolve();
+		};
+		launch();
+	});
+
+	if (firstFailure) throw firstFailure.error;
+	const output: INodeExecutionData[] = [];
+	for (const itemResults of results) if (itemResults) output.push(...itemResults);
 	return output;
 }

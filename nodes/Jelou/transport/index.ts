@@ -7,8 +7,13 @@ import type {
 } from 'n8n-workflow';
 import { sleepWithAbort } from 'n8n-workflow';
 
-import { DEFAULT_JELOU_BASE_URL } from '../../../credentials/JelouApi.credentials';
+import {
+	DEFAULT_JELOU_BASE_URL,
+	DEFAULT_JELOU_MESSAGING_URL,
+	SIGN_BODY_HEADER,
+} from '../../../credentials/JelouApi.credentials';
 import type { JelouEnvelope } from '../types';
+import { RequestPacer } from './pacer';
 import {
 	JelouRequestError,
 	bodyExcerpt,
@@ -17,6 +22,7 @@ import {
 } from './errors';
 
 export { JelouRequestError } from './errors';
+export { RequestPacer } from './pacer';
 
 export const CREDENTIAL_TYPE = 'jelouApi';
 
@@ -35,6 +41,11 @@ export type RetryPolicy =
 
 export interface JelouRequest {
 	method: IHttpRequestMethods;
+	/**
+	 * `gateway` (the API, authenticated by key) or `messaging` (the host that delivers messages to
+	 * end users, authenticated only by the X-Jelou-Signature of the body).
+	 */
+	host?: 'gateway' | 'messaging';
 	/** Path segments under the base URL; each one is encoded, so an id can never add a segment. */
 	path: string[];
 	body?: IDataObject;
@@ -46,6 +57,8 @@ export interface JelouRequest {
 }
 
 export interface TransportSettings {
+	/** Items in flight at once; the pacer lowers it for a while when Jelou throttles. */
+	concurrency: number;
 	/** Per-request time-out in milliseconds; 0 means n8n's default. */
 	timeoutMs: number;
 	/** Extra attempts for a retryable failure; 0 disables retries. */
@@ -56,18 +69,15 @@ export interface TransportSettings {
 	retryMaxWaitMs: number;
 }
 
+export const MAX_CONCURRENCY = 50;
+
 export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = {
+	concurrency: 10,
 	timeoutMs: 30_000,
-	maxRetries: 3,
+	maxRetries: 5,
 	retryBaseMs: 500,
 	retryMaxWaitMs: 30_000,
 };
-
-/** Events the item runner listens to, to slow down when Jelou throttles. */
-export interface TransportObserver {
-	onThrottled?(): void;
-	onSuccess?(): void;
-}
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 
@@ -104,49 +114,70 @@ export class JelouTransport {
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
 		readonly baseUrl: string,
+		readonly messagingBaseUrl: string,
+		/** Whether the credential has a signing secret (needed for the messaging host). */
+		readonly canSign: boolean,
 		private readonly secrets: string[],
 		readonly settings: TransportSettings,
-		private readonly observer: TransportObserver,
+		/** Shared pacing of this execution: slows every request down when Jelou throttles. */
+		readonly pacer: RequestPacer,
 	) {}
 
 	static async create(
 		ctx: IExecuteFunctions,
 		settings: Partial<TransportSettings> = {},
-		observer: TransportObserver = {},
 	): Promise<JelouTransport> {
 		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-		const baseUrl = normalizeBaseUrl(credentials.baseUrl, 'Base URL');
+		const baseUrl = normalizeBaseUrl(credentials.baseUrl, 'Base URL', DEFAULT_JELOU_BASE_URL);
+		const messagingBaseUrl = normalizeBaseUrl(
+			credentials.messagingBaseUrl,
+			'Messaging Base URL',
+			DEFAULT_JELOU_MESSAGING_URL,
+		);
+		const merged = { ...DEFAULT_TRANSPORT_SETTINGS, ...settings };
 		return new JelouTransport(
 			ctx,
 			baseUrl,
+			messagingBaseUrl,
+			typeof credentials.signingSecret === 'string' && credentials.signingSecret !== '',
 			collectSecrets(credentials),
-			{ ...DEFAULT_TRANSPORT_SETTINGS, ...settings },
-			observer,
+			merged,
+			new RequestPacer(merged.concurrency),
 		);
 	}
 
-	url(path: string[]): string {
-		return `${this.baseUrl}/${path.map(encodePathSegment).join('/')}`;
+	url(path: string[], host: JelouRequest['host'] = 'gateway'): string {
+		const base = host === 'messaging' ? this.messagingBaseUrl : this.baseUrl;
+		return `${base}/${path.map(encodePathSegment).join('/')}`;
 	}
 
 	/** Sends one request (with retries) and returns `data` of Jelou's envelope. */
 	async request<T = IDataObject>(req: JelouRequest): Promise<T> {
-		const url = this.url(req.path);
+		const url = this.url(req.path, req.host);
+		if (req.host === 'messaging' && !this.canSign) {
+			throw new JelouRequestError({
+				message: 'The Jelou credential has no Signing Secret',
+				description:
+					"Jelou accepts messages only when they are signed with the integration's signingSecret. Copy it into the credential's Signing Secret field (Jelou shows it once, when the integration is created).",
+			});
+		}
 		const policy = req.retry ?? 'idempotent';
 		const signal = this.ctx.getExecutionCancelSignal?.();
 
 		for (let attempt = 0; ; attempt++) {
+			await this.pacer.waitTurn(signal);
 			let failure: JelouRequestError;
 			try {
 				const response = await this.send(req, url);
 				const data = this.readResponse<T>(response, req);
-				this.observer.onSuccess?.();
+				this.pacer.onSuccess();
 				return data;
 			} catch (error) {
 				failure = error instanceof JelouRequestError ? error : this.networkError(error, url);
 			}
 
-			if (failure.httpCode === 429) this.observer.onThrottled?.();
+			const waitMs = this.backoffMs(attempt, failure.retryAfterMs);
+			if (failure.httpCode === 429) this.pacer.onThrottled(waitMs);
 			const mayRetry =
 				failure.retryable &&
 				attempt < this.settings.maxRetries &&
@@ -154,7 +185,7 @@ export class JelouTransport {
 				!signal?.aborted;
 			if (!mayRetry) throw this.scrub(failure);
 
-			await sleepWithAbort(this.backoffMs(attempt, failure.retryAfterMs), signal);
+			await sleepWithAbort(waitMs, signal);
 		}
 	}
 
@@ -166,17 +197,25 @@ export class JelouTransport {
 	}
 
 	private async send(req: JelouRequest, url: string): Promise<IN8nHttpFullResponse> {
+		const headers: Record<string, string> = { Accept: 'application/json' };
+		let body: IHttpRequestOptions['body'] = req.body;
+		if (req.host === 'messaging' && req.body !== undefined) {
+			// Serialized once here; the credential signs exactly this string and it is sent as is.
+			body = JSON.stringify(req.body);
+			headers['Content-Type'] = 'application/json';
+			headers[SIGN_BODY_HEADER] = 'sha256';
+		}
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url,
 			json: true,
-			headers: { Accept: 'application/json' },
+			headers,
 			returnFullResponse: true,
 			// Statuses are mapped here, per item, with Jelou's own text; n8n's generic mapping
 			// would lose the item index and Retry-After.
 			ignoreHttpStatusErrors: true,
 		};
-		if (req.body !== undefined) options.body = req.body;
+		if (body !== undefined) options.body = body;
 		if (this.settings.timeoutMs > 0) options.timeout = this.settings.timeoutMs;
 		return (await this.ctx.helpers.httpRequestWithAuthentication.call(
 			this.ctx,
@@ -361,19 +400,19 @@ export class JelouTransport {
 }
 
 /** Trims, checks and strips trailing slashes, so `${base}/${path}` never has `//`. */
-export function normalizeBaseUrl(value: unknown, field: string): string {
-	const raw = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_JELOU_BASE_URL;
+export function normalizeBaseUrl(value: unknown, field: string, fallback: string): string {
+	const raw = typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback;
 	const parsed = parseUrl(raw);
 	if (!parsed) {
 		throw new JelouRequestError({
 			message: `The ${field} of the Jelou credential is not a valid URL`,
-			description: `Use an address such as ${DEFAULT_JELOU_BASE_URL}.`,
+			description: `Use an address such as ${fallback}.`,
 		});
 	}
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
 		throw new JelouRequestError({
 			message: `The ${field} of the Jelou credential must start with https://`,
-			description: `Use an address such as ${DEFAULT_JELOU_BASE_URL}.`,
+			description: `Use an address such as ${fallback}.`,
 		});
 	}
 	return raw.replace(/\/+$/, '');

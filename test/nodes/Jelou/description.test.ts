@@ -39,6 +39,7 @@ describe('Jelou node description', () => {
 		const defaults = Object.fromEntries(options.map((o) => [o.name, o.default]));
 		expect(defaults.maxRetries).toBe(DEFAULT_TRANSPORT_SETTINGS.maxRetries);
 		expect(defaults.timeout).toBe(DEFAULT_TRANSPORT_SETTINGS.timeoutMs);
+		expect(defaults.concurrency).toBe(DEFAULT_TRANSPORT_SETTINGS.concurrency);
 	});
 
 	it('has a codex with categories and a documentation link', () => {
