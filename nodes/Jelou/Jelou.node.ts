@@ -8,6 +8,8 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { operations } from './actions';
 import { conversationFields, conversationOperations } from './descriptions/ConversationDescription';
+import { integrationFields, integrationOperations } from './descriptions/IntegrationDescription';
+import { messageFields, messageOperations } from './descriptions/MessageDescription';
 import { optionsCollection } from './descriptions/OptionsDescription';
 import { runForEachItem, toNodeError } from './helpers/runner';
 import { JelouTransport, MAX_CONCURRENCY, type TransportSettings } from './transport';
@@ -39,7 +41,7 @@ export class Jelou implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Read conversations that Jelou hands over to your support team',
+		description: "Work with conversations Jelou hands over to your support team: get, start and close them, message the end user, and manage the project's integration",
 		defaults: {
 			name: 'Jelou',
 		},
@@ -63,11 +65,23 @@ export class Jelou implements INodeType {
 						name: 'Conversation',
 						value: 'conversation',
 					},
+					{
+						name: 'Integration',
+						value: 'integration',
+					},
+					{
+						name: 'Message',
+						value: 'message',
+					},
 				],
 				default: 'conversation',
 			},
 			...conversationOperations,
+			...messageOperations,
+			...integrationOperations,
 			...conversationFields,
+			...messageFields,
+			...integrationFields,
 			optionsCollection,
 		],
 	};

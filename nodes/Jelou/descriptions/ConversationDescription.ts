@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as close from '../actions/conversation/close';
 import * as get from '../actions/conversation/get';
+import * as start from '../actions/conversation/start';
 import { projectIdField } from './shared';
 
 export const conversationOperations: INodeProperties[] = [
@@ -12,10 +14,22 @@ export const conversationOperations: INodeProperties[] = [
 		displayOptions: { show: { resource: ['conversation'] } },
 		options: [
 			{
+				name: 'Close',
+				value: 'close',
+				description: "Close the user's open conversation with a bot, optionally with a closing message",
+				action: 'Close a conversation',
+			},
+			{
 				name: 'Get',
 				value: 'get',
 				description: 'Get a conversation: its state, end reason, user and bot',
 				action: 'Get a conversation',
+			},
+			{
+				name: 'Start',
+				value: 'start',
+				description: 'Hand a user over to your support panel by starting a conversation',
+				action: 'Start a conversation',
 			},
 		],
 		default: 'get',
@@ -25,4 +39,6 @@ export const conversationOperations: INodeProperties[] = [
 export const conversationFields: INodeProperties[] = [
 	projectIdField(['conversation']),
 	...get.description,
+	...start.description,
+	...close.description,
 ];

@@ -18,7 +18,25 @@ describe('Jelou node description', () => {
 		const operation = byName('operation').find((p) => p.displayOptions?.show?.resource?.includes('conversation'));
 		const get = (operation?.options as INodePropertyOptions[]).find((o) => o.value === 'get');
 		expect(get?.action).toBe('Get a conversation');
-		for (const name of ['projectId', 'conversationId', 'simplify']) expect(byName(name)).toHaveLength(1);
+		for (const name of ['conversationId', 'simplify']) expect(byName(name)).toHaveLength(1);
+		// One Project ID field per resource, each shown only for its resource.
+		const projectFields = byName('projectId').map((p) => p.displayOptions?.show?.resource);
+		expect(projectFields).toEqual([['conversation'], ['message'], ['integration']]);
+		expect((resource.options as INodePropertyOptions[]).map((o) => o.value)).toEqual(['conversation', 'integration', 'message']);
+	});
+
+	it('offers every operation with an action text', () => {
+		const actions = byName('operation').flatMap((op) =>
+			(op.options as INodePropertyOptions[]).map((o) => `${op.displayOptions?.show?.resource?.[0]}:${o.value}:${o.action}`),
+		);
+		expect(actions.sort()).toEqual([
+			'conversation:close:Close a conversation',
+			'conversation:get:Get a conversation',
+			'conversation:start:Start a conversation',
+			'integration:create:Create an integration',
+			'integration:get:Get an integration',
+			'message:send:Send a message',
+		]);
 	});
 
 	it('is usable as an AI tool, has light and dark icons and an operation subtitle', () => {
@@ -28,7 +46,7 @@ describe('Jelou node description', () => {
 	});
 
 	it('marks the ids required and the resource/operation pickers as non-expression', () => {
-		expect(byName('projectId')[0].required).toBe(true);
+		for (const field of byName('projectId')) expect(field.required).toBe(true);
 		expect(byName('conversationId')[0].required).toBe(true);
 		expect(byName('resource')[0].noDataExpression).toBe(true);
 		for (const op of byName('operation')) expect(op.noDataExpression).toBe(true);

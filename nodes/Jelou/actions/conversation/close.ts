@@ -1,0 +1,93 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { getIdParameter } from '../../helpers/parameters';
+import type { JelouTransport } from '../../transport';
+
+const showFor = { resource: ['conversation'], operation: ['close'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Bot ID',
+		name: 'botId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 6f0c…',
+		description: 'ID of the Jelou bot of the conversation',
+		displayOptions: { show: showFor },
+	},
+	{
+		displayName: 'User ID',
+		name: 'userId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 593987654321',
+		description: 'ID of the end user whose conversation to close',
+		displayOptions: { show: showFor },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show: showFor },
+		options: [
+			{
+				displayName: 'Closing Message',
+				name: 'closingMessage',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+				description: 'Text sent to the end user when the conversation closes',
+			},
+			{
+				displayName: 'Return To',
+				name: 'redirectType',
+				type: 'options',
+				default: 'text',
+				description: 'What Jelou does after closing: send the closing message as text, or hand the user back to the bot flow (edge)',
+				options: [
+					{ name: 'Text Message', value: 'text' },
+					{ name: 'Bot Flow (Edge)', value: 'edge' },
+				],
+			},
+		],
+	},
+];
+
+export async function execute(
+	this: IExecuteFunctions,
+	transport: JelouTransport,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const projectId = getIdParameter(this, 'projectId', 'Project ID', itemIndex);
+	const botId = getIdParameter(this, 'botId', 'Bot ID', itemIndex);
+	const userId = getIdParameter(this, 'userId', 'User ID', itemIndex);
+	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as {
+		closingMessage?: string;
+		redirectType?: string;
+	};
+
+	const body: IDataObject = { botId, userId };
+	const text = String(fields.closingMessage ?? '');
+	if (fields.redirectType !== undefined || text.trim() !== '') {
+		const redirectPayload: IDataObject = { type: fields.redirectType ?? 'text' };
+		if (text.trim() !== '') redirectPayload.text = text;
+		body.redirectPayload = redirectPayload;
+	}
+
+	const data = await transport.request<IDataObject | undefined>({
+		method: 'POST',
+		path: ['external-support', projectId, 'conversations', 'close'],
+		body,
+		notFoundMessage: `Jelou found no open conversation of bot '${botId}' and user '${userId}' in project '${projectId}'`,
+		dataOptional: true,
+		// Closing is not safe to repeat blindly (a retry after Jelou acted would answer 404 and
+		// hide the success, or send the closing message twice): resend only on 429.
+		retry: 'notProcessedOnly',
+	});
+	const result: IDataObject = { success: true, botId, userId };
+	return data && typeof data === 'object' && !Array.isArray(data) ? { ...result, ...data } : result;
+}

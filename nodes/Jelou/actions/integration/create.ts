@@ -1,0 +1,84 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { getIdParameter } from '../../helpers/parameters';
+import { checkUrl, getRequiredText } from '../../helpers/values';
+import type { JelouTransport } from '../../transport';
+
+const showFor = { resource: ['integration'], operation: ['create'] };
+
+export const SIGNING_SECRET_NOTICE =
+	'Store signingSecret now: Jelou returns it only in this answer. Put it in the Signing Secret field of the Jelou API credential to send messages and to verify the events the Jelou Trigger receives.';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Creating an integration replaces the one the project already has, and Jelou answers with a new signing secret that it shows only once: the node returns it in the signingSecret field.',
+		name: 'createNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: showFor },
+	},
+	{
+		displayName: 'Webhook URL',
+		name: 'webhookUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. https://support.example.com/jelou/events',
+		description: 'Public HTTPS address where Jelou sends conversation events (a Jelou Trigger webhook URL, or your own panel)',
+		displayOptions: { show: showFor },
+	},
+	{
+		displayName: 'Webhook Authentication',
+		name: 'webhookAuthType',
+		type: 'options',
+		default: 'bearer',
+		description: 'How Jelou authenticates itself to your webhook, in addition to the signature',
+		displayOptions: { show: showFor },
+		options: [
+			{ name: 'Bearer Token', value: 'bearer', description: 'Jelou sends the secret as a bearer token in the Authorization header' },
+			{ name: 'API Key', value: 'api_key', description: 'Jelou sends the secret in the X-API-Key header' },
+			{ name: 'Basic', value: 'basic', description: 'Authorization: Basic, from user:password' },
+			{ name: 'None', value: 'no_auth', description: 'Only the signature' },
+		],
+	},
+	{
+		displayName: 'Webhook Secret',
+		name: 'webhookSecret',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		description: 'The token, key, or user:password (for Basic) that Jelou sends to your webhook',
+		displayOptions: { show: { ...showFor, webhookAuthType: ['bearer', 'api_key', 'basic'] } },
+	},
+];
+
+export async function execute(
+	this: IExecuteFunctions,
+	transport: JelouTransport,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const projectId = getIdParameter(this, 'projectId', 'Project ID', itemIndex);
+	// Jelou requires a public HTTPS address; plain http is let through only so that a local
+	// sandbox or test server can be used, and Jelou itself rejects it with a 422.
+	const webhookUrl = checkUrl(this, getRequiredText(this, 'webhookUrl', 'Webhook URL', itemIndex), 'Webhook URL', itemIndex, false);
+	const authType = this.getNodeParameter('webhookAuthType', itemIndex, 'bearer') as string;
+	const body: IDataObject = { webhookUrl, authType };
+	if (authType !== 'no_auth') {
+		body.authorization = getRequiredText(this, 'webhookSecret', 'Webhook Secret', itemIndex);
+	}
+
+	const data = await transport.request<IDataObject>({
+		method: 'POST',
+		path: ['external-support', projectId],
+		body,
+		notFoundMessage: `Jelou found no project '${projectId}'`,
+		// Each create issues a new signing secret: never resend after Jelou may have acted.
+		retry: 'notProcessedOnly',
+	});
+	const result: IDataObject = { ...data };
+	// The webhook secret was typed by the user; if Jelou echoes it, keep it out of the output.
+	delete result.authorization;
+	if (typeof data.signingSecret === 'string') result.notice = SIGNING_SECRET_NOTICE;
+	return result;
+}
