@@ -1,0 +1,302 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import {
+	ALL_EVENTS,
+	EVENT_CONVERSATION_CLOSE,
+	EVENT_CONVERSATION_START,
+	EVENT_MESSAGE,
+	checkFreshness,
+	eventNameOf,
+	isSelected,
+	toOutputItem,
+} from './event';
+import {
+	type Registration,
+	createRegistration,
+	deleteRegistration,
+	projectIdParameter,
+	readRegistration,
+	registrationEnabled,
+	registrationExists,
+} from './registration';
+import { SIGNATURE_HEADER, hasExpectedAuthorization, verifySignature } from './signature';
+
+interface TriggerOptions {
+	expectedAuthorization?: string;
+	ignoreSignature?: boolean;
+	maxEventAge?: number;
+}
+
+export const DEFAULT_MAX_EVENT_AGE_SECONDS = 300;
+
+type ParsedBody =
+	| { kind: 'object'; value: Record<string, unknown> }
+	| { kind: 'notJson' }
+	| { kind: 'notObject' };
+
+function parseJsonText(text: string): ParsedBody {
+	let value: unknown;
+	try {
+		// A UTF-8 byte order mark is not part of the JSON (the signature still covers the raw bytes).
+		value = JSON.parse(text.replace(/^\uFEFF/, ''));
+	} catch {
+		return { kind: 'notJson' };
+	}
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) return { kind: 'notObject' };
+	return { kind: 'object', value: value as Record<string, unknown> };
+}
+
+/**
+ * The body as received. n8n keeps the exact bytes in `rawBody` (read before parsing, in 1.x and
+ * 2.x); they are what the signature covers. Without them (some other caller of the node) the
+ * parsed body n8n offers is used, and only its re-serialized form can be verified.
+ */
+function readBody(ctx: IWebhookFunctions): { raw?: Buffer; body: ParsedBody } {
+	const request = ctx.getRequestObject() as unknown as { rawBody?: unknown };
+	if (Buffer.isBuffer(request.rawBody)) {
+		return { raw: request.rawBody, body: parseJsonText(request.rawBody.toString('utf8')) };
+	}
+	const parsed = ctx.getBodyData() as unknown;
+	if (typeof parsed === 'string') return { raw: Buffer.from(parsed, 'utf8'), body: parseJsonText(parsed) };
+	if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+		return { body: { kind: 'object', value: parsed as Record<string, unknown> } };
+	}
+	return { body: { kind: 'notJson' } };
+}
+
+/** Answers the request now with a JSON error and starts nothing. */
+function refuse(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+/** The registration made by this node for the configured project, when registration is on. */
+function activeRegistration(ctx: IWebhookFunctions): Registration | undefined {
+	if (!registrationEnabled(ctx)) return undefined;
+	const stored = readRegistration(ctx.getWorkflowStaticData('node'));
+	if (!stored || stored.projectId !== projectIdParameter(ctx)) return undefined;
+	return stored;
+}
+
+async function credentialSigningSecret(ctx: IWebhookFunctions): Promise<string | undefined> {
+	const credentials = await ctx.getCredentials('jelouApi');
+	const secret = credentials.signingSecret;
+	return typeof secret === 'string' && secret.trim() !== '' ? secret : undefined;
+}
+
+function numberOption(value: unknown, fallback: number): number {
+	return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+export class JelouTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Jelou Trigger',
+		name: 'jelouTrigger',
+		icon: { light: 'file:jelou.svg', dark: 'file:jelou.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle:
+			'={{ ($parameter["events"] || []).includes("*") ? "All events" : ($parameter["events"] || []).join(", ") }}',
+		description: 'Starts the workflow when Jelou sends a conversation or message event of the External Support integration',
+		defaults: {
+			name: 'Jelou Trigger',
+		},
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'jelouApi',
+				required: true,
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'jelou',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					"In Jelou, set this node's webhook URL as the webhookUrl of the project's External Support integration and copy the signingSecret Jelou returns into the credential's Signing Secret, or turn on Register Webhook in Jelou",
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: [ALL_EVENTS],
+				description:
+					'The events that start the workflow. Other events are answered with HTTP 200 and ignored, so Jelou does not send them again.',
+				options: [
+					{
+						name: 'All Events',
+						value: ALL_EVENTS,
+						description: 'Every event Jelou sends, including ones added in the future',
+					},
+					{
+						name: 'Conversation Closed',
+						value: EVENT_CONVERSATION_CLOSE,
+						description: 'A conversation handed to the support panel was closed',
+					},
+					{
+						name: 'Conversation Started',
+						value: EVENT_CONVERSATION_START,
+						description: 'A conversation was handed to the support panel',
+					},
+					{
+						name: 'Message Received',
+						value: EVENT_MESSAGE,
+						description: 'The end user wrote a message in a handed-over conversation',
+					},
+				],
+			},
+			{
+				displayName: 'Register Webhook in Jelou',
+				name: 'registerWebhook',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to point the project's External Support integration at this trigger while the workflow is active, and verify events with the signing secret Jelou then returns (it takes precedence over the credential's)",
+			},
+			{
+				displayName:
+					'A project has only one integration: this replaces the webhook your own support panel may use. When the workflow is deactivated the previous webhook URL is put back, but without its authentication and with a new signing secret that Jelou shows to nobody (it never returns the old ones), so create the integration again from your panel afterwards.',
+				name: 'registerNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { registerWebhook: [true] } },
+			},
+			{
+				displayName: 'Project ID',
+				name: 'projectId',
+				type: 'string',
+				required: true,
+				default: '',
+				placeholder: 'e.g. 1a2b3c4d',
+				description: 'ID of the Jelou project whose integration should send its events to this trigger',
+				displayOptions: { show: { registerWebhook: [true] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Expected Webhook Authorization',
+						name: 'expectedAuthorization',
+						type: 'string',
+						typeOptions: { password: true },
+						default: '',
+						description:
+							"The authorization secret of the integration (its token, API key, or user:password). When set, events must also carry it the way the integration's authentication type sends it: Authorization: Bearer, X-API-Key, or Authorization: Basic. Not used with Register Webhook in Jelou, which requires its own token.",
+					},
+					{
+						displayName: 'Ignore Signature (Testing Only)',
+						name: 'ignoreSignature',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to accept events without checking their X-Jelou-Signature. Unsafe: anyone who knows the webhook URL could start this workflow with made-up events. Use it only for tests.',
+					},
+					{
+						displayName: 'Max Event Age (Seconds)',
+						name: 'maxEventAge',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: DEFAULT_MAX_EVENT_AGE_SECONDS,
+						description:
+							'Refuse events whose timestamp is older than this (a replayed request) or more than 60 seconds in the future. 0 turns the check off. Events without a timestamp are accepted.',
+					},
+				],
+			},
+		],
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await registrationExists(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await createRegistration(this);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await deleteRegistration(this);
+			},
+		},
+	};
+
+	/**
+	 * Order of checks: signature (401), the webhook's own authorization header (401), a JSON object
+	 * body (400), the timestamp window (401: a replay is refused like any other unauthenticated
+	 * request), then the Events filter (200 without starting anything, so Jelou does not retry).
+	 * Refusals answer a short JSON error and never echo a secret.
+	 */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+		const selected = this.getNodeParameter('events', [ALL_EVENTS]) as string[];
+		const headers = this.getHeaderData() as Record<string, unknown>;
+		const { raw, body } = readBody(this);
+		const registration = activeRegistration(this);
+
+		if (options.ignoreSignature !== true) {
+			const secret = registration?.signingSecret ?? (await credentialSigningSecret(this));
+			if (secret === undefined) {
+				return refuse(this, 401, {
+					error: 'Signing secret not configured',
+					message:
+						"This Jelou Trigger cannot verify events because the Signing Secret of its Jelou API credential is empty. An n8n admin must fill it in with the signingSecret Jelou returned when the External Support integration was created.",
+				});
+			}
+			const parsed = body.kind === 'object' ? body.value : undefined;
+			const result = verifySignature(secret, headers[SIGNATURE_HEADER], raw, parsed);
+			if (result === 'missing') return refuse(this, 401, { error: 'Missing X-Jelou-Signature header' });
+			if (result === 'invalid') return refuse(this, 401, { error: 'Invalid X-Jelou-Signature' });
+		}
+
+		const expectedAuthorization = registration
+			? registration.webhookToken
+			: typeof options.expectedAuthorization === 'string' && options.expectedAuthorization !== ''
+				? options.expectedAuthorization
+				: undefined;
+		if (expectedAuthorization !== undefined && !hasExpectedAuthorization(headers, expectedAuthorization)) {
+			return refuse(this, 401, { error: 'Missing or wrong webhook authorization' });
+		}
+
+		if (body.kind === 'notJson') return refuse(this, 400, { error: 'The request body is not valid JSON' });
+		if (body.kind === 'notObject') return refuse(this, 400, { error: 'The request body must be a JSON object' });
+		const event = body.value;
+
+		const maxAge = numberOption(options.maxEventAge, DEFAULT_MAX_EVENT_AGE_SECONDS);
+		const problem = checkFreshness(event, maxAge, Date.now());
+		if (problem === 'tooOld') {
+			return refuse(this, 401, { error: `Event is older than ${maxAge} seconds (possible replay)` });
+		}
+		if (problem === 'inFuture') return refuse(this, 401, { error: 'Event timestamp is in the future' });
+		if (problem === 'invalid') return refuse(this, 401, { error: 'Event timestamp is not a valid time' });
+
+		if (!isSelected(eventNameOf(event), Array.isArray(selected) ? selected : [])) {
+			return {
+				webhookResponse: { message: 'Event received but not selected in this trigger; no workflow was started' },
+			};
+		}
+
+		return { workflowData: [[{ json: toOutputItem(event) }]] };
+	}
+}

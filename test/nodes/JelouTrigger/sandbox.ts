@@ -1,0 +1,94 @@
+/**
+ * The local fake Jelou (sandbox/server.js, plain JS) with the few members these tests use, and a
+ * local HTTP server that plays n8n's webhook endpoint: it feeds each request it receives (raw body
+ * and headers) into JelouTrigger.webhook() through the fake context and answers what n8n would.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { callWebhook, type WebhookCall, type WebhookOutcome } from './context';
+
+export interface SandboxIntegration {
+	webhookUrl: string;
+	authType: string;
+	authorization: string;
+	signingSecret: string;
+	updatedAt: string;
+}
+
+export interface SandboxDelivery {
+	event: string;
+	status: number | null;
+	responseBody: string | null;
+	error: string | null;
+	payload: string;
+}
+
+export interface SandboxRequest {
+	method: string;
+	path: string;
+	body: string;
+	status: number;
+}
+
+export interface Sandbox {
+	url: string;
+	baseUrl: string;
+	integration: SandboxIntegration | null;
+	requests: SandboxRequest[];
+	setIntegration(spec: Partial<SandboxIntegration>): void;
+	clearIntegration(): void;
+	reset(): void;
+	resetData(): void;
+	webhookDeliveries: SandboxDelivery[];
+	messagingBaseUrl: string;
+	emit(input: Record<string, unknown>): Promise<{ status: number | null; body: string | null; sentPayload: Record<string, unknown>; error: string | null }>;
+	close(): Promise<void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startSandbox } = require('../../../sandbox/server.js') as {
+	startSandbox: (options: Record<string, unknown>) => Promise<Sandbox>;
+};
+
+export async function sandbox(options: Record<string, unknown> = {}): Promise<Sandbox> {
+	return await startSandbox({ port: 0, quiet: true, latencyMs: 0, rateLimit: 0, errorRate: 0, ...options });
+}
+
+export interface FakeN8n {
+	/** Base address; the trigger's webhook URL is `${url}/webhook/<id>/jelou`. */
+	url: string;
+	/** What webhook() returned for each request, in order. */
+	outcomes: WebhookOutcome[];
+	close(): Promise<void>;
+}
+
+/** `settings` gives the parameters, credentials and static data of the trigger for each request. */
+export async function fakeN8n(settings: () => Omit<WebhookCall, 'body' | 'headers'>): Promise<FakeN8n> {
+	const outcomes: WebhookOutcome[] = [];
+	const server: Server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			const headers: Record<string, string | string[]> = {};
+			for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = value;
+			callWebhook({ ...settings(), body: Buffer.concat(chunks), headers })
+				.then((outcome) => {
+					outcomes.push(outcome);
+					res.writeHead(outcome.status, { 'content-type': 'application/json' });
+					res.end(JSON.stringify(outcome.responseBody));
+				})
+				.catch((error: Error) => {
+					res.writeHead(500, { 'content-type': 'application/json' });
+					res.end(JSON.stringify({ error: error.message }));
+				});
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		outcomes,
+		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}
