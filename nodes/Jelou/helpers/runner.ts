@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { JelouRequestError } from '../transport';
+import { JelouRequestError, cancelledError } from '../transport';
 
 /** What an operation returns for one input item: one object, or several (one output item each). */
 export type OperationResult = IDataObject | IDataObject[];
@@ -58,6 +58,7 @@ export interface RunSettings {
  * "On Error: Continue" a failed item becomes `{ error }` with the error attached (so the error
  * output branch receives it) while the other items go on. Without it, no new item starts after a
  * failure and the failure with the lowest item index is thrown once the running ones are done.
+ * When the execution is cancelled no new item starts either, and the run ends with an error.
  */
 export async function runForEachItem(
 	ctx: IExecuteFunctions,
@@ -105,6 +106,11 @@ export async function runForEachItem(
 	});
 
 	if (firstFailure) throw firstFailure.error;
+	// A cancelled run must not look like a complete one: items that never started have no output.
+	const firstUnstarted = results.findIndex((itemResults) => itemResults === undefined);
+	if (signal?.aborted && firstUnstarted !== -1) {
+		throw toNodeError(ctx, cancelledError(), firstUnstarted, settings.redact);
+	}
 	const output: INodeExecutionData[] = [];
 	for (const itemResults of results) if (itemResults) output.push(...itemResults);
 	return output;

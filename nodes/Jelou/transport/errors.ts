@@ -37,6 +37,17 @@ export class JelouRequestError extends Error {
 	}
 }
 
+/**
+ * The execution was cancelled while an item waited or its request was in flight. Not a Jelou
+ * failure and never retried; it exists so the item that was stopped says why.
+ */
+export function cancelledError(): JelouRequestError {
+	return new JelouRequestError({
+		message: 'The execution was cancelled',
+		description: 'The node stopped sending requests to Jelou because the execution was cancelled.',
+	});
+}
+
 /** Collapses Jelou's `message` (string or list of strings) into one line. */
 export function messageText(message: unknown): string {
 	if (typeof message === 'string') return message.trim();

@@ -5,7 +5,6 @@ import type {
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
-import { sleepWithAbort } from 'n8n-workflow';
 
 import {
 	DEFAULT_JELOU_BASE_URL,
@@ -13,16 +12,17 @@ import {
 	SIGN_BODY_HEADER,
 } from '../../../credentials/JelouApi.credentials';
 import type { JelouEnvelope } from '../types';
-import { RequestPacer } from './pacer';
+import { RequestPacer, waitUnlessCancelled } from './pacer';
 import {
 	JelouRequestError,
 	bodyExcerpt,
+	cancelledError,
 	jelouErrorText,
 	validationText,
 } from './errors';
 
-export { JelouRequestError } from './errors';
-export { RequestPacer } from './pacer';
+export { JelouRequestError, cancelledError } from './errors';
+export { RequestPacer, waitUnlessCancelled } from './pacer';
 
 export const CREDENTIAL_TYPE = 'jelouApi';
 
@@ -167,13 +167,19 @@ export class JelouTransport {
 		for (let attempt = 0; ; attempt++) {
 			await this.pacer.waitTurn(signal);
 			let failure: JelouRequestError;
+			const started = Date.now();
 			try {
-				const response = await this.send(req, url);
+				const response = await this.send(req, url, signal);
 				const data = this.readResponse<T>(response, req);
 				this.pacer.onSuccess();
 				return data;
 			} catch (error) {
-				failure = error instanceof JelouRequestError ? error : this.networkError(error, url);
+				// A request cut short by the cancellation is not a network failure to report or retry.
+				if (signal?.aborted) throw cancelledError();
+				failure =
+					error instanceof JelouRequestError
+						? error
+						: this.networkError(error, url, Date.now() - started);
 			}
 
 			const waitMs = this.backoffMs(attempt, failure.retryAfterMs);
@@ -181,11 +187,10 @@ export class JelouTransport {
 			const mayRetry =
 				failure.retryable &&
 				attempt < this.settings.maxRetries &&
-				(policy === 'idempotent' || failure.httpCode === 429) &&
-				!signal?.aborted;
-			if (!mayRetry) throw this.scrub(failure);
+				(policy === 'idempotent' || failure.httpCode === 429);
+			if (!mayRetry) throw this.scrub(withAttempts(failure, attempt + 1));
 
-			await sleepWithAbort(waitMs, signal);
+			await waitUnlessCancelled(waitMs, signal);
 		}
 	}
 
@@ -196,7 +201,11 @@ export class JelouTransport {
 		return out;
 	}
 
-	private async send(req: JelouRequest, url: string): Promise<IN8nHttpFullResponse> {
+	private async send(
+		req: JelouRequest,
+		url: string,
+		signal: AbortSignal | undefined,
+	): Promise<IN8nHttpFullResponse> {
 		const headers: Record<string, string> = { Accept: 'application/json' };
 		let body: IHttpRequestOptions['body'] = req.body;
 		if (req.host === 'messaging' && req.body !== undefined) {
@@ -217,6 +226,9 @@ export class JelouTransport {
 		};
 		if (body !== undefined) options.body = body;
 		if (this.settings.timeoutMs > 0) options.timeout = this.settings.timeoutMs;
+		// Cancelling the execution also drops the request in flight instead of waiting for its
+		// answer (up to the whole time-out).
+		if (signal) options.abortSignal = signal;
 		return (await this.ctx.helpers.httpRequestWithAuthentication.call(
 			this.ctx,
 			CREDENTIAL_TYPE,
@@ -227,7 +239,9 @@ export class JelouTransport {
 	private readResponse<T>(response: IN8nHttpFullResponse, req: JelouRequest): T {
 		const status = Number(response.statusCode);
 		const contentType = headerValue(response.headers, 'content-type');
-		const parsed = parseBody(response.body);
+		let parsed = parseBody(response.body);
+		// Redacted before any excerpt is cut from it: half a secret would no longer be found later.
+		if (parsed.kind === 'text') parsed = { kind: 'text', text: this.redact(parsed.text) };
 
 		if (status >= 200 && status < 300) {
 			if (parsed.kind === 'empty') {
@@ -344,30 +358,32 @@ export class JelouTransport {
 	}
 
 	/**
-	 * n8n throws for failures that have no HTTP answer (refused, reset, time-out, DNS). Only the
-	 * error code and a short reason are kept: the original error carries the request
+	 * n8n throws for failures that have no complete HTTP answer (refused, reset, time-out, DNS).
+	 * Only the error code and a short reason are kept: the original error carries the request
 	 * configuration, headers included, and must not reach the user.
 	 */
-	private networkError(error: unknown, url: string): JelouRequestError {
-		const code = findErrorCode(error);
-		const rawMessage = findErrorMessage(error);
-		const timedOut =
-			errorTexts(error).some((text) => /timeout|timed out/i.test(text)) ||
-			code === 'ECONNABORTED' ||
-			code === 'ETIMEDOUT';
-		const reason = timedOut
-			? `no answer within ${this.settings.timeoutMs} ms`
-			: (code && NETWORK_CODE_TEXT[code]) || rawMessage || 'the request failed';
-		let host = url;
-		try {
-			host = new URL(url).host;
-		} catch {
-			// keep the whole URL
+	private networkError(error: unknown, url: string, elapsedMs: number): JelouRequestError {
+		const failure = classifyNetworkError(error, elapsedMs, this.settings.timeoutMs);
+		const host = hostOf(url);
+		const codeText = failure.code ? ` (${failure.code})` : '';
+		if (failure.kind === 'timeout') {
+			return new JelouRequestError({
+				message: 'The request to Jelou timed out',
+				description: `Request to ${host} failed: no complete answer within ${this.settings.timeoutMs} ms. Raise the Timeout option, or check the network.`,
+				retryable: true,
+			});
+		}
+		if (failure.kind === 'interrupted') {
+			return new JelouRequestError({
+				message: 'The connection to Jelou was interrupted',
+				description: `Request to ${host} failed: ${failure.reason}${codeText}. This is usually a passing network or gateway problem; try again.`,
+				retryable: true,
+			});
 		}
 		return new JelouRequestError({
-			message: timedOut ? 'The request to Jelou timed out' : 'Could not reach Jelou',
-			description: `Request to ${host} failed: ${reason}${code ? ` (${code})` : ''}. Check the Base URL of the credential and the network, or raise the Timeout option.`,
-			retryable: timedOut || (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)),
+			message: 'Could not reach Jelou',
+			description: `Request to ${host} failed: ${failure.reason}${codeText}. Check the Base URL of the credential and the network.`,
+			retryable: failure.code !== undefined && RETRYABLE_NETWORK_CODES.has(failure.code),
 		});
 	}
 
@@ -397,6 +413,66 @@ export class JelouTransport {
 		// hammer the server right away.
 		return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 	}
+}
+
+/** Adds how many attempts were made to the description of the error that ends the retries. */
+function withAttempts(error: JelouRequestError, attempts: number): JelouRequestError {
+	if (attempts < 2) return error;
+	return new JelouRequestError({
+		message: error.message,
+		description: `${error.description} Gave up after ${attempts} attempts.`,
+		httpCode: error.httpCode,
+		retryable: error.retryable,
+		retryAfterMs: error.retryAfterMs,
+		body: error.body,
+	});
+}
+
+function hostOf(url: string): string {
+	try {
+		return new URL(url).host;
+	} catch {
+		return url;
+	}
+}
+
+interface NetworkFailure {
+	kind: 'timeout' | 'interrupted' | 'unreachable';
+	code?: string;
+	reason: string;
+}
+
+/** Codes and texts of a connection that broke after it was made (before or during the answer). */
+const INTERRUPTED_CODES = new Set(['ECONNRESET', 'EPIPE']);
+const INTERRUPTED_TEXT = /stream has been aborted|socket hang up|\baborted\b/i;
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+
+/**
+ * Tells a time-out from a broken connection and from an unreachable host. The time-out check
+ * also looks at the clock: when the time-out fires while the body is still arriving, axios
+ * reports only that the stream was aborted.
+ */
+function classifyNetworkError(error: unknown, elapsedMs: number, timeoutMs: number): NetworkFailure {
+	const code = findErrorCode(error);
+	const texts = errorTexts(error);
+	const interrupted =
+		(code !== undefined && INTERRUPTED_CODES.has(code)) ||
+		texts.some((text) => INTERRUPTED_TEXT.test(text));
+	const timedOut =
+		(code !== undefined && TIMEOUT_CODES.has(code)) ||
+		texts.some((text) => /timeout|timed out/i.test(text)) ||
+		(interrupted && timeoutMs > 0 && elapsedMs >= timeoutMs);
+	if (timedOut) return { kind: 'timeout', code, reason: NETWORK_CODE_TEXT.ETIMEDOUT };
+	if (interrupted) {
+		// axios names a body cut short "stream has been aborted" (ERR_BAD_RESPONSE): a reset.
+		const resetCode = code !== undefined && INTERRUPTED_CODES.has(code) ? code : 'ECONNRESET';
+		return { kind: 'interrupted', code: resetCode, reason: NETWORK_CODE_TEXT[resetCode] };
+	}
+	return {
+		kind: 'unreachable',
+		code,
+		reason: (code && NETWORK_CODE_TEXT[code]) || findErrorMessage(error) || 'the request failed',
+	};
 }
 
 /** Trims, checks and strips trailing slashes, so `${base}/${path}` never has `//`. */
@@ -456,10 +532,11 @@ export function checkId(value: unknown): { id: string } | { problem: string } {
 	return { id };
 }
 
+/** C0 controls, DEL and the C1 controls (U+0080 to U+009F, e.g. NEL from a mis-decoded file). */
 function hasControlCharacter(text: string): boolean {
 	for (let i = 0; i < text.length; i++) {
 		const code = text.charCodeAt(i);
-		if (code < 0x20 || code === 0x7f) return true;
+		if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
 	}
 	return false;
 }
