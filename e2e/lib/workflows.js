@@ -1,0 +1,145 @@
+'use strict';
+// Builders for the credentials and workflows the e2e tests and `npm start`
+// import into n8n. Node types and versions used exist in n8n 1.123 and 2.41.
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { NODE_TYPE, CREDENTIAL_TYPE } = require('./n8n');
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
+
+/** A jelouApi credential for `n8n import:credentials` (data is encrypted on import). */
+function jelouCredential({ id, name, authType, baseUrl, apiKey, clientId, clientSecret, projectId }) {
+	const data = authType === 'basic' ? { authType: 'basic', clientId, clientSecret, baseUrl } : { authType: 'apiKey', apiKey, baseUrl };
+	if (projectId) data.projectId = projectId;
+	return { id, name, type: CREDENTIAL_TYPE, data };
+}
+
+let uuidSeq = 0;
+/** Deterministic v4-shaped node ids (stable JSON, stable screenshots). */
+function nodeId(seed) {
+	const hex = Buffer.from(`${seed}:${uuidSeq++}`).toString('hex').padEnd(32, '0').slice(0, 32);
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function manualTrigger(position = [0, 0]) {
+	return { id: nodeId('trigger'), name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position, parameters: {} };
+}
+
+/** Code node emitting one item { conversationId } per id. */
+function idsCode(ids, { name = 'Conversation IDs', position = [220, 0] } = {}) {
+	const lines = ids.map((id) => `  { json: { conversationId: ${JSON.stringify(id)} } },`);
+	return {
+		id: nodeId(name),
+		name,
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position,
+		parameters: { jsCode: `// One item per conversation to fetch\nreturn [\n${lines.join('\n')}\n];` },
+	};
+}
+
+function jelouGet({
+	name = 'Jelou',
+	credential,
+	projectId = 'demo-project',
+	conversationId = '={{ $json.conversationId }}',
+	simplify = false,
+	continueOnFail = false,
+	position = [440, 0],
+}) {
+	const node = {
+		id: nodeId(name),
+		name,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position,
+		parameters: { resource: 'conversation', operation: 'get', projectId, conversationId, simplify },
+		credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
+	};
+	if (continueOnFail) node.onError = 'continueRegularOutput';
+	return node;
+}
+
+/** IF node (v2.2): `{{ $json.state }}` equals `closed` → output 0, else output 1. */
+function ifStateClosed({ name = 'Is closed?', position = [660, 0] } = {}) {
+	return {
+		id: nodeId(name),
+		name,
+		type: 'n8n-nodes-base.if',
+		typeVersion: 2.2,
+		position,
+		parameters: {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+				conditions: [
+					{
+						id: nodeId('cond'),
+						leftValue: '={{ $json.state }}',
+						rightValue: 'closed',
+						operator: { type: 'string', operation: 'equals', name: 'filter.operator.equals' },
+					},
+				],
+				combinator: 'and',
+			},
+			options: {},
+		},
+	};
+}
+
+function noOp(name, position) {
+	return { id: nodeId(name), name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position, parameters: {} };
+}
+
+function chain(...names) {
+	const connections = {};
+	for (let i = 0; i < names.length - 1; i++) {
+		connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
+	}
+	return connections;
+}
+
+function workflow({ id, name, nodes, connections }) {
+	return { id, name, active: false, settings: { executionOrder: 'v1' }, nodes, connections, pinData: {}, tags: [] };
+}
+
+/** Manual Trigger → Code(ids) → Jelou Get. */
+function getWorkflow({ id, name, ids, credential, simplify = false, continueOnFail = false, projectId }) {
+	const nodes = [manualTrigger(), idsCode(ids), jelouGet({ credential, simplify, continueOnFail, projectId })];
+	return workflow({ id, name, nodes, connections: chain('Manual Trigger', 'Conversation IDs', 'Jelou') });
+}
+
+/** Manual Trigger → Code(ids) → Jelou Get → IF state == closed → NoOp "Closed" / NoOp "Active". */
+function branchWorkflow({ id, name, ids, credential, jelouName = 'Jelou' }) {
+	const nodes = [
+		manualTrigger([0, 0]),
+		idsCode(ids, { position: [220, 0] }),
+		jelouGet({ name: jelouName, credential, position: [440, 0] }),
+		ifStateClosed({ position: [660, 0] }),
+		noOp('Closed', [900, -100]),
+		noOp('Active', [900, 100]),
+	];
+	const connections = chain('Manual Trigger', 'Conversation IDs', jelouName, 'Is closed?');
+	connections['Is closed?'] = {
+		main: [[{ node: 'Closed', type: 'main', index: 0 }], [{ node: 'Active', type: 'main', index: 0 }]],
+	};
+	return workflow({ id, name, nodes, connections });
+}
+
+/** The example workflow `npm start` imports (e2e/fixtures/example-workflow.json). */
+function loadExampleWorkflow() {
+	return JSON.parse(fs.readFileSync(path.join(FIXTURES, 'example-workflow.json'), 'utf8'));
+}
+
+module.exports = {
+	FIXTURES,
+	jelouCredential,
+	getWorkflow,
+	branchWorkflow,
+	loadExampleWorkflow,
+	manualTrigger,
+	idsCode,
+	jelouGet,
+	ifStateClosed,
+	noOp,
+};
