@@ -13,3 +13,26 @@ export function projectIdField(resources: string[]): INodeProperties {
 		displayOptions: { show: { resource: resources } },
 	};
 }
+
+type Show = Record<string, string[]>;
+
+/** A required id field (Bot ID, User ID, …) shown for one operation. */
+export function requiredIdField(
+	name: string,
+	displayName: string,
+	description: string,
+	show: Show,
+	placeholder?: string,
+): INodeProperties {
+	const field: INodeProperties = {
+		displayName,
+		name,
+		type: 'string',
+		required: true,
+		default: '',
+		description,
+		displayOptions: { show },
+	};
+	if (placeholder) field.placeholder = placeholder;
+	return field;
+}

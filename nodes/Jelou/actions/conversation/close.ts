@@ -2,30 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { getIdParameter } from '../../helpers/parameters';
 import type { JelouTransport } from '../../transport';
+import { requiredIdField } from '../../descriptions/shared';
 
 const showFor = { resource: ['conversation'], operation: ['close'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Bot ID',
-		name: 'botId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 6f0c…',
-		description: 'ID of the Jelou bot of the conversation',
-		displayOptions: { show: showFor },
-	},
-	{
-		displayName: 'User ID',
-		name: 'userId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 593987654321',
-		description: 'ID of the end user whose conversation to close',
-		displayOptions: { show: showFor },
-	},
+	requiredIdField('botId', 'Bot ID', 'ID of the Jelou bot of the conversation', showFor, 'e.g. 6f0c…'),
+	requiredIdField('userId', 'User ID', 'ID of the end user whose conversation to close', showFor, 'e.g. 593987654321'),
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',

@@ -4,30 +4,13 @@ import { NodeOperationError } from 'n8n-workflow';
 import { getIdParameter } from '../../helpers/parameters';
 import { parseJsonObject } from '../../helpers/values';
 import type { JelouTransport } from '../../transport';
+import { requiredIdField } from '../../descriptions/shared';
 
 const showFor = { resource: ['conversation'], operation: ['start'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Bot ID',
-		name: 'botId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 6f0c…',
-		description: 'ID of the Jelou bot the end user talks to',
-		displayOptions: { show: showFor },
-	},
-	{
-		displayName: 'User ID',
-		name: 'userId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 593987654321',
-		description: 'ID of the end user in Jelou (for WhatsApp usually the phone number)',
-		displayOptions: { show: showFor },
-	},
+	requiredIdField('botId', 'Bot ID', 'ID of the Jelou bot the end user talks to', showFor, 'e.g. 6f0c…'),
+	requiredIdField('userId', 'User ID', 'ID of the end user in Jelou (for WhatsApp usually the phone number)', showFor, 'e.g. 593987654321'),
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',

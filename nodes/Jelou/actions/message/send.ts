@@ -4,39 +4,21 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { getIdParameter } from '../../helpers/parameters';
 import { checkUrl, getRequiredText } from '../../helpers/values';
 import type { JelouTransport } from '../../transport';
+import { requiredIdField } from '../../descriptions/shared';
 
 const showFor = { resource: ['message'], operation: ['send'] };
 const MEDIA_TYPES = ['image', 'video', 'audio', 'document'];
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Room ID',
-		name: 'roomId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. room-778899',
-		description: 'The chat room of the conversation (roomId from Get Conversation or from the Jelou Trigger)',
-		displayOptions: { show: showFor },
-	},
-	{
-		displayName: 'Bot ID',
-		name: 'botId',
-		type: 'string',
-		required: true,
-		default: '',
-		description: 'ID of the Jelou bot of the conversation',
-		displayOptions: { show: showFor },
-	},
-	{
-		displayName: 'User ID',
-		name: 'userId',
-		type: 'string',
-		required: true,
-		default: '',
-		description: 'ID of the end user who receives the message',
-		displayOptions: { show: showFor },
-	},
+	requiredIdField(
+		'roomId',
+		'Room ID',
+		'The chat room of the conversation (roomId from Get Conversation or from the Jelou Trigger)',
+		showFor,
+		'e.g. room-778899',
+	),
+	requiredIdField('botId', 'Bot ID', 'ID of the Jelou bot of the conversation', showFor),
+	requiredIdField('userId', 'User ID', 'ID of the end user who receives the message', showFor),
 	{
 		displayName: 'Message Type',
 		name: 'messageType',
