@@ -30,6 +30,8 @@ export interface RunOptions {
 
 export interface RunResult {
 	output: INodeExecutionData[];
+	/** The credential references handed to n8n with each request (saves n8n re-reading them). */
+	credentialHandOvers: Array<{ id: string; type: string }>;
 	/** Every request as sent, after authentication (for checking headers and secrets). */
 	requests: IHttpRequestOptions[];
 }
@@ -65,6 +67,7 @@ const node: INode = {
 	typeVersion: 1,
 	position: [0, 0],
 	parameters: {},
+	credentials: { jelouApi: { id: 'cred-0001', name: 'Jelou test' } },
 };
 
 function getPath(source: Record<string, unknown>, path: string): unknown {
@@ -77,11 +80,16 @@ function getPath(source: Record<string, unknown>, path: string): unknown {
 	return current;
 }
 
-export function createContext(options: RunOptions): { ctx: IExecuteFunctions; requests: IHttpRequestOptions[] } {
+export function createContext(options: RunOptions): {
+	ctx: IExecuteFunctions;
+	requests: IHttpRequestOptions[];
+	credentialHandOvers: Array<{ id: string; type: string }>;
+} {
 	const items: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
 	const credentials = options.credentials ?? apiKeyCredentials;
 	const credentialType = new JelouApi();
 	const requests: IHttpRequestOptions[] = [];
+	const credentialHandOvers: Array<{ id: string; type: string }> = [];
 
 	const ctx = {
 		getInputData: () => items,
@@ -102,9 +110,17 @@ export function createContext(options: RunOptions): { ctx: IExecuteFunctions; re
 			return value;
 		},
 		helpers: {
-			async httpRequestWithAuthentication(this: IExecuteFunctions, type: string, requestOptions: IHttpRequestOptions) {
+			async httpRequestWithAuthentication(
+				this: IExecuteFunctions,
+				type: string,
+				requestOptions: IHttpRequestOptions,
+				additional?: { credentialsDecrypted?: { id: string; type: string; data?: ICredentialDataDecryptedObject } },
+			) {
 				if (type !== 'jelouApi') throw new Error(`Unexpected credential type ${type}`);
-				const authenticated = await credentialType.authenticate(credentials, { ...requestOptions });
+				// Like n8n: credentials handed in are used as they are instead of being read again.
+				if (additional?.credentialsDecrypted) credentialHandOvers.push(additional.credentialsDecrypted);
+				const used = additional?.credentialsDecrypted?.data ?? credentials;
+				const authenticated = await credentialType.authenticate(used, { ...requestOptions });
 				requests.push(authenticated);
 				try {
 					return await httpRequest(authenticated);
@@ -115,12 +131,12 @@ export function createContext(options: RunOptions): { ctx: IExecuteFunctions; re
 		},
 	} as unknown as IExecuteFunctions;
 
-	return { ctx, requests };
+	return { ctx, requests, credentialHandOvers };
 }
 
 /** Runs a node's execute() in the fake context and checks pairedItem on every output item. */
 export async function runNode(nodeType: INodeType, options: RunOptions): Promise<RunResult> {
-	const { ctx, requests } = createContext(options);
+	const { ctx, requests, credentialHandOvers } = createContext(options);
 	const result = await nodeType.execute!.call(ctx);
 	const output = (result as INodeExecutionData[][])[0];
 	const inputCount = (options.items ?? [{}]).length;
@@ -130,7 +146,7 @@ export async function runNode(nodeType: INodeType, options: RunOptions): Promise
 			throw new Error(`Output item without a valid pairedItem: ${JSON.stringify(item.json)}`);
 		}
 	}
-	return { output, requests };
+	return { output, requests, credentialHandOvers };
 }
 
 /** Fails when any test secret shows up anywhere in the given values (deeply, as JSON text). */

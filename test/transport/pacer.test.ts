@@ -14,76 +14,84 @@ function manualClock(start = 1_000_000) {
 	};
 }
 
-describe('RequestPacer: the in-flight limit', () => {
-	it('starts at the configured concurrency, floored and at least 1', () => {
+describe('RequestPacer: pacing after 429s', () => {
+	it('keeps the configured concurrency as its in-flight limit, never below 1', () => {
 		expect(new RequestPacer(10).limit).toBe(10);
 		expect(new RequestPacer(7.9).limit).toBe(7);
 		expect(new RequestPacer(0).limit).toBe(1);
 		expect(new RequestPacer(-3).limit).toBe(1);
 	});
 
-	it('halves on a 429, and only once per cool-down however many 429s arrive together', () => {
+	it('does not space requests before the first 429', () => {
 		const clock = manualClock();
-		const pacer = new RequestPacer(16, 1000, clock.now);
-
-		pacer.onThrottled();
-		expect(pacer.limit).toBe(8);
-		// The rest of the same burst: nine more 429s within the cool-down change nothing.
-		for (let i = 0; i < 9; i++) {
-			clock.advance(50);
-			pacer.onThrottled();
-		}
-		expect(pacer.limit).toBe(8);
-
-		clock.advance(1000);
-		pacer.onThrottled();
-		expect(pacer.limit).toBe(4);
-		clock.advance(1000);
-		pacer.onThrottled();
-		clock.advance(1000);
-		pacer.onThrottled();
-		expect(pacer.limit).toBe(1);
-		clock.advance(1000);
-		pacer.onThrottled();
-		expect(pacer.limit).toBe(1);
-	});
-
-	it('halves on the first 429 even when the clock starts near zero', () => {
-		const clock = manualClock(10);
 		const pacer = new RequestPacer(10, 1000, clock.now);
-		pacer.onThrottled();
-		expect(pacer.limit).toBe(5);
-	});
-
-	it('recovers by one after twice the current limit of successes in a row, up to the maximum', () => {
-		const clock = manualClock();
-		const pacer = new RequestPacer(8, 1000, clock.now);
-		pacer.onThrottled();
-		expect(pacer.limit).toBe(4);
-
-		for (let i = 0; i < 7; i++) pacer.onSuccess();
-		expect(pacer.limit).toBe(4);
-		pacer.onSuccess();
-		expect(pacer.limit).toBe(5);
-
-		// 5 → 6 needs 10 more, 6 → 7 needs 12, 7 → 8 needs 14; then it stays at the maximum.
-		for (let i = 0; i < 10 + 12 + 14; i++) pacer.onSuccess();
-		expect(pacer.limit).toBe(8);
 		for (let i = 0; i < 100; i++) pacer.onSuccess();
-		expect(pacer.limit).toBe(8);
+		expect(pacer.spacing).toBe(0);
 	});
 
-	it('a 429 in the middle of a run of successes restarts the count', () => {
+	it('spaces request starts 5 % under the rate that succeeded during the last second', () => {
 		const clock = manualClock();
-		const pacer = new RequestPacer(8, 1000, clock.now);
+		const pacer = new RequestPacer(10, 1000, clock.now);
+		for (let i = 0; i < 20; i++) {
+			pacer.onSuccess();
+			clock.advance(10);
+		}
+		pacer.onThrottled(1000);
+		// 20 successes in the last second → 50 ms apart → 52.5 ms with the margin.
+		expect(pacer.spacing).toBeCloseTo(52.5, 5);
+	});
+
+	it('counts only the successes of the last second', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(10, 1000, clock.now);
+		for (let i = 0; i < 30; i++) pacer.onSuccess();
+		clock.advance(1500);
+		for (let i = 0; i < 10; i++) pacer.onSuccess();
 		pacer.onThrottled();
-		for (let i = 0; i < 7; i++) pacer.onSuccess();
-		pacer.onThrottled(); // within the cool-down: no halving, but the run of successes is lost
-		expect(pacer.limit).toBe(4);
-		for (let i = 0; i < 7; i++) pacer.onSuccess();
-		expect(pacer.limit).toBe(4);
+		expect(pacer.spacing).toBeCloseTo(105, 5);
+	});
+
+	it('does not let a burst of 429s undo each other, and slows down again on a later 429', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(10, 1000, clock.now);
+		for (let i = 0; i < 20; i++) pacer.onSuccess();
+		pacer.onThrottled();
+		pacer.onThrottled();
+		pacer.onThrottled();
+		expect(pacer.spacing).toBeCloseTo(52.5, 5);
+
+		clock.advance(2000);
+		for (let i = 0; i < 10; i++) pacer.onSuccess();
+		pacer.onThrottled();
+		expect(pacer.spacing).toBeCloseTo(105, 5);
+	});
+
+	it('without any recent success, doubles the spacing (or starts from one request per slot)', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(4, 1000, clock.now);
+		pacer.onThrottled();
+		expect(pacer.spacing).toBeCloseTo(262.5, 5);
+		clock.advance(2000);
+		pacer.onThrottled();
+		expect(pacer.spacing).toBeCloseTo(551.25, 5);
+	});
+
+	it('speeds up by 10 % a second after five quiet seconds', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(10, 1000, clock.now);
+		for (let i = 0; i < 20; i++) pacer.onSuccess();
+		pacer.onThrottled();
+		clock.advance(4000);
 		pacer.onSuccess();
-		expect(pacer.limit).toBe(5);
+		expect(pacer.spacing).toBeCloseTo(52.5, 5);
+		clock.advance(1000);
+		pacer.onSuccess();
+		expect(pacer.spacing).toBeCloseTo(47.25, 5);
+		pacer.onSuccess();
+		expect(pacer.spacing).toBeCloseTo(47.25, 5);
+		clock.advance(1000);
+		pacer.onSuccess();
+		expect(pacer.spacing).toBeCloseTo(42.525, 5);
 	});
 });
 
@@ -95,18 +103,21 @@ describe('RequestPacer: waitTurn', () => {
 		expect(Date.now() - started).toBeLessThan(20);
 	});
 
-	it('waits until the Retry-After pause has passed, then lets everyone go', async () => {
+	it('waits until the Retry-After pause has passed, then lets requests go one slot apart', async () => {
 		const pacer = new RequestPacer(4);
+		for (let i = 0; i < 40; i++) pacer.onSuccess();
 		pacer.onThrottled(150);
 		const started = Date.now();
 		const waited = await Promise.all([0, 1, 2].map(async () => {
 			await pacer.waitTurn();
 			return Date.now() - started;
 		}));
-		for (const ms of waited) {
-			expect(ms).toBeGreaterThanOrEqual(140);
-			expect(ms).toBeLessThan(400);
-		}
+		waited.sort((a, b) => a - b);
+		expect(waited[0]).toBeGreaterThanOrEqual(140);
+		expect(waited[0]).toBeLessThan(400);
+		// 40 successes in the last second: 26.25 ms between starts.
+		expect(waited[2] - waited[0]).toBeGreaterThanOrEqual(45);
+		expect(waited[2] - waited[0]).toBeLessThan(300);
 	});
 
 	it('keeps the longest pause when a shorter Retry-After arrives later', async () => {
@@ -118,13 +129,41 @@ describe('RequestPacer: waitTurn', () => {
 		expect(Date.now() - started).toBeGreaterThanOrEqual(190);
 	});
 
-	it('a 429 without a wait (Retry-After: 0) halves the limit but does not pause', async () => {
-		const pacer = new RequestPacer(4);
+	it('a 429 without a wait (Retry-After: 0) does not pause', async () => {
+		const pacer = new RequestPacer(4, 20);
 		pacer.onThrottled(0);
-		expect(pacer.limit).toBe(2);
 		const started = Date.now();
 		await pacer.waitTurn();
 		expect(Date.now() - started).toBeLessThan(20);
+	});
+
+	it('gives each request its own slot once spacing applies', async () => {
+		const pacer = new RequestPacer(10, 1000);
+		for (let i = 0; i < 25; i++) pacer.onSuccess();
+		pacer.onThrottled(0);
+		expect(pacer.spacing).toBeCloseTo(42, 0);
+		const started = Date.now();
+		const turns = await Promise.all([0, 1, 2, 3].map(async () => {
+			await pacer.waitTurn();
+			return Date.now() - started;
+		}));
+		turns.sort((a, b) => a - b);
+		expect(turns[0]).toBeLessThan(20);
+		expect(turns[3]).toBeGreaterThanOrEqual(3 * 42 - 5);
+		expect(turns[3]).toBeLessThan(3 * 42 + 150);
+	});
+
+	it('only the first 429 pauses everyone; later short ones delay just their own request', async () => {
+		const pacer = new RequestPacer(4, 1000);
+		for (let i = 0; i < 400; i++) pacer.onSuccess();
+		pacer.onThrottled(100);
+		const first = Date.now();
+		await pacer.waitTurn();
+		expect(Date.now() - first).toBeGreaterThanOrEqual(90);
+		pacer.onThrottled(5000 - 1);
+		const second = Date.now();
+		await pacer.waitTurn();
+		expect(Date.now() - second).toBeLessThan(100);
 	});
 
 	it('stops waiting as soon as the execution is cancelled', async () => {

@@ -1,4 +1,5 @@
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -121,6 +122,11 @@ export class JelouTransport {
 		readonly settings: TransportSettings,
 		/** Shared pacing of this execution: slows every request down when Jelou throttles. */
 		readonly pacer: RequestPacer,
+		/**
+		 * The credential as already read, handed back to n8n with each request: otherwise n8n
+		 * loads and decrypts it again for every single request of a long run.
+		 */
+		private readonly credentialsDecrypted?: ICredentialsDecrypted,
 	) {}
 
 	static async create(
@@ -135,6 +141,11 @@ export class JelouTransport {
 			DEFAULT_JELOU_MESSAGING_URL,
 		);
 		const merged = { ...DEFAULT_TRANSPORT_SETTINGS, ...settings };
+		const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		const decrypted: ICredentialsDecrypted | undefined =
+			reference?.id
+				? { id: reference.id, name: reference.name, type: CREDENTIAL_TYPE, data: credentials }
+				: undefined;
 		return new JelouTransport(
 			ctx,
 			baseUrl,
@@ -143,6 +154,7 @@ export class JelouTransport {
 			collectSecrets(credentials),
 			merged,
 			new RequestPacer(merged.concurrency),
+			decrypted,
 		);
 	}
 
@@ -233,6 +245,7 @@ export class JelouTransport {
 			this.ctx,
 			CREDENTIAL_TYPE,
 			options,
+			this.credentialsDecrypted ? { credentialsDecrypted: this.credentialsDecrypted } : undefined,
 		)) as IN8nHttpFullResponse;
 	}
 
@@ -302,6 +315,14 @@ export class JelouTransport {
 				: '';
 		const keptBody = typeof body === 'string' ? bodyExcerpt(body, 1000) : (body as IDataObject);
 
+		if (status === 401 && req.host === 'messaging') {
+			return new JelouRequestError({
+				message: 'Jelou rejected the message signature (HTTP 401)',
+				description: `Check the Signing Secret of the Jelou API credential: it must be the signingSecret of this project's current integration (creating the integration again issues a new one).${said}`,
+				httpCode: status,
+				body: keptBody,
+			});
+		}
 		if (status === 401) {
 			return new JelouRequestError({
 				message: 'Jelou rejected the credentials (HTTP 401)',

@@ -1,14 +1,13 @@
-import { sleep, sleepWithAbort } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { cancelledError } from './errors';
 
 /**
  * Waits `ms`, or rejects with the "execution was cancelled" error as soon as `signal` aborts.
  *
- * n8n's sleepWithAbort leaves its abort listener on the signal after a normal wake-up. Given the
- * execution's own signal, a run of thousands of items would pile up thousands of listeners (and
- * Node's "possible memory leak" warning); a short-lived child signal carries the listener instead
- * and is dropped after each wait.
+ * Only `sleep` is used from n8n-workflow: n8n 2.x no longer exports `sleepWithAbort`, and node
+ * code may not use timers directly. The listener is removed after every wait, so a run of
+ * thousands of items leaves none behind on the execution's signal.
  */
 export async function waitUnlessCancelled(ms: number, signal?: AbortSignal): Promise<void> {
 	if (!signal) {
@@ -16,82 +15,119 @@ export async function waitUnlessCancelled(ms: number, signal?: AbortSignal): Pro
 		return;
 	}
 	if (signal.aborted) throw cancelledError();
-	const child = new AbortController();
-	const forward = () => child.abort();
-	signal.addEventListener('abort', forward, { once: true });
+	let onAbort: () => void = () => {};
+	const cancelled = new Promise<never>((_resolve, reject) => {
+		onAbort = () => reject(cancelledError());
+	});
+	signal.addEventListener('abort', onAbort, { once: true });
 	try {
-		await sleepWithAbort(ms, child.signal);
-	} catch {
-		throw cancelledError();
+		await Promise.race([sleep(ms), cancelled]);
 	} finally {
-		signal.removeEventListener('abort', forward);
+		signal.removeEventListener('abort', onAbort);
 	}
 }
 
+/** Longest gap the pacer puts between two request starts. */
+const MAX_SPACING_MS = 10_000;
+
 /**
- * Shared by all requests of one execution: how many items may be in flight, and a pause that
- * everyone honours after Jelou throttles. When a 429 arrives the limit halves (at most once per
- * cool-down, since one burst produces many 429s at once) and nobody sends before the
- * Retry-After has passed; each run of successes as long as twice the limit raises it by one
- * again, up to the configured concurrency. A long run under a rate limit thus settles near the
- * allowed rate instead of failing items.
+ * Shared by all requests of one execution; slows the run down to the rate Jelou accepts.
+ *
+ * Jelou's limits are not documented, and a limit on requests per second cannot be met by capping
+ * requests in flight (at 50 ms a request, 5 in flight is already 100 per second). So on a 429 the
+ * pacer measures how many requests succeeded during the last second, and from then on spaces
+ * request starts to 5 % under that rate. The first 429 also pauses everyone until Retry-After, to
+ * let the burst that caused it drain; later ones only delay the request that got them. After a
+ * quiet spell the spacing shrinks by 10 % a second, so a run speeds up again when the limit was
+ * temporary, and the next 429 measures the rate anew.
  */
 export class RequestPacer {
-	private currentLimit: number;
+	readonly maxLimit: number;
+
+	private spacingMs = 0;
+
+	private nextStart = 0;
 
 	private pauseUntil = 0;
 
-	private lastDecrease = Number.NEGATIVE_INFINITY;
+	private lastThrottle = Number.NEGATIVE_INFINITY;
 
-	private successesSinceChange = 0;
+	private lastSpeedUp = Number.NEGATIVE_INFINITY;
 
-	readonly maxLimit: number;
+	/** Times of the successes within the last window, oldest first. */
+	private readonly successes: number[] = [];
 
 	constructor(
 		maxLimit: number,
-		private readonly coolDownMs = 1000,
+		private readonly windowMs = 1000,
 		private readonly now: () => number = () => Date.now(),
 	) {
 		this.maxLimit = Math.max(1, Math.floor(maxLimit));
-		this.currentLimit = this.maxLimit;
 	}
 
-	/** How many items may be in flight right now. */
+	/** How many items may be in flight: the configured concurrency (the rate is paced instead). */
 	get limit(): number {
-		return this.currentLimit;
+		return this.maxLimit;
+	}
+
+	/** Current gap between request starts in milliseconds; 0 while Jelou has not throttled. */
+	get spacing(): number {
+		return this.spacingMs;
+	}
+
+	onSuccess(): void {
+		const now = this.now();
+		this.successes.push(now);
+		this.forgetOldSuccesses(now);
+		const quiet = now - this.lastThrottle >= 5 * this.windowMs;
+		if (this.spacingMs > 0 && quiet && now - this.lastSpeedUp >= this.windowMs) {
+			this.spacingMs *= 0.9;
+			if (this.spacingMs < 1) this.spacingMs = 0;
+			this.lastSpeedUp = now;
+		}
 	}
 
 	onThrottled(retryAfterMs?: number): void {
 		const now = this.now();
-		if (retryAfterMs !== undefined && retryAfterMs > 0) {
-			this.pauseUntil = Math.max(this.pauseUntil, now + retryAfterMs);
-		}
-		if (now - this.lastDecrease >= this.coolDownMs) {
-			this.currentLimit = Math.max(1, Math.floor(this.currentLimit / 2));
-			this.lastDecrease = now;
-		}
-		this.successesSinceChange = 0;
-	}
+		this.forgetOldSuccesses(now);
+		const firstThrottle = this.spacingMs === 0;
 
-	onSuccess(): void {
-		if (this.currentLimit >= this.maxLimit) return;
-		this.successesSinceChange++;
-		if (this.successesSinceChange >= this.currentLimit * 2) {
-			this.currentLimit++;
-			this.successesSinceChange = 0;
+		const recent = this.successes.length;
+		const measured = recent > 0 ? this.windowMs / recent : Math.max(this.spacingMs * 2, this.windowMs / this.maxLimit);
+		const spacing = Math.min(MAX_SPACING_MS, measured * 1.05);
+		// One burst brings many 429s at once: within a window they may only slow down further,
+		// never undo each other.
+		this.spacingMs = now - this.lastThrottle < this.windowMs ? Math.max(this.spacingMs, spacing) : spacing;
+		this.lastThrottle = now;
+
+		const wait = retryAfterMs ?? 0;
+		if (wait > 0 && (firstThrottle || wait >= 5 * this.windowMs)) {
+			this.pauseUntil = Math.max(this.pauseUntil, now + wait);
 		}
 	}
 
 	/**
-	 * Waits while a Retry-After pause is running; rejects at once when the execution is
-	 * cancelled, so a cancelled run sends nothing more.
+	 * Waits for this request's turn: until a Retry-After pause is over, then until its slot in the
+	 * spacing. Rejects at once when the execution is cancelled, so a cancelled run sends nothing.
 	 */
 	async waitTurn(signal?: AbortSignal): Promise<void> {
 		for (;;) {
 			if (signal?.aborted) throw cancelledError();
-			const wait = this.pauseUntil - this.now();
-			if (wait <= 0) return;
-			await waitUnlessCancelled(wait, signal);
+			const now = this.now();
+			const pause = this.pauseUntil - now;
+			if (pause > 0) {
+				await waitUnlessCancelled(pause, signal);
+				continue;
+			}
+			if (this.spacingMs <= 0) return;
+			const start = Math.max(now, this.nextStart);
+			this.nextStart = start + this.spacingMs;
+			if (start > now) await waitUnlessCancelled(start - now, signal);
+			return;
 		}
+	}
+
+	private forgetOldSuccesses(now: number): void {
+		while (this.successes.length > 0 && this.successes[0] <= now - this.windowMs) this.successes.shift();
 	}
 }

@@ -144,13 +144,16 @@ describe('Conversation → Get: success', () => {
 				.reply(200, envelope({ ...closedConversation, _id: id }));
 		}
 
-		const { output } = await runNode(node, {
+		const { output, credentialHandOvers } = await runNode(node, {
 			items: ids.map((id) => ({ conversationId: `  ${id} ` })),
 			params: getParams({ conversationId: (item: { json: { conversationId: string } }) => item.json.conversationId }),
 		});
 
 		expect(output.map((item) => item.json._id)).toEqual(ids);
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		// The credential read once is handed to n8n with every request, so n8n does not reload it.
+		expect(credentialHandOvers).toHaveLength(3);
+		expect(credentialHandOvers[0]).toMatchObject({ id: 'cred-0001', type: 'jelouApi' });
 	});
 
 	it('builds the URL from the credential Base URL without a double slash', async () => {

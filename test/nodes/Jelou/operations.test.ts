@@ -264,7 +264,8 @@ describe('Message → Send', () => {
 			credentials,
 		}).catch((e) => e)) as NodeApiError;
 		expect(seen).toHaveLength(1);
-		expect(error.message).toBe('Jelou rejected the credentials (HTTP 401)');
+		expect(error.message).toBe('Jelou rejected the message signature (HTTP 401)');
+		expect(error.description).toContain('Signing Secret');
 		expectNoSecrets(error);
 		expect(JSON.stringify({ m: error.message, d: error.description })).not.toContain(SIGNING_SECRET);
 	});
