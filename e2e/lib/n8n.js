@@ -467,6 +467,68 @@ class N8nRest {
 		if (r.status !== 200) throw new Error(`login failed: HTTP ${r.status} ${r.text.slice(0, 300)}`);
 		return r.json?.data;
 	}
+
+	/** GET a REST route and return `data`; throws on a non-200 answer. */
+	async getData(p) {
+		const r = await this.request('GET', p);
+		if (r.status !== 200) throw new Error(`GET ${p}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
+		return r.json?.data;
+	}
+
+	/**
+	 * Activate (1.x) / publish (2.x) a workflow at runtime, the way the editor's toggle does:
+	 * `POST /rest/workflows/:id/activate` with its current versionId (the same route in 1.123 and
+	 * 2.41). n8n registers the workflow's webhooks before it answers, but poll the webhook anyway.
+	 */
+	async activateWorkflow(id) {
+		const wf = await this.getData(`/rest/workflows/${encodeURIComponent(id)}`);
+		const r = await this.request('POST', `/rest/workflows/${encodeURIComponent(id)}/activate`, { versionId: wf.versionId });
+		if (r.status !== 200) throw new Error(`activating workflow ${id} failed: HTTP ${r.status} ${r.text.slice(0, 500)}`);
+		return r.json?.data;
+	}
+
+	/** Executions of one workflow, newest first: [{ id, status, mode, finished, ... }]. */
+	async executions(workflowId) {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const data = await this.getData(`/rest/executions?filter=${filter}&limit=50`);
+		return Array.isArray(data?.results) ? data.results : [];
+	}
+
+	/** One execution with its run data decoded (n8n sends it `flatted`-encoded). */
+	async execution(id) {
+		const data = await this.getData(`/rest/executions/${encodeURIComponent(id)}`);
+		if (data && typeof data.data === 'string') data.data = parseFlatted(data.data);
+		return data;
+	}
+}
+
+/**
+ * Decode the `flatted` format n8n's REST API uses for execution data: a JSON array whose first
+ * entry is the root; every object, array and string is an entry of its own, referenced from its
+ * containers by its index written as a string. (Same result as flatted's parse().)
+ */
+function parseFlatted(text) {
+	const input = JSON.parse(text, (_, v) => (typeof v === 'string' ? new String(v) : v)).map((v) =>
+		v instanceof String ? String(v) : v,
+	);
+	const revived = new Set();
+	const revive = (container) => {
+		for (const key of Object.keys(container)) {
+			const ref = container[key];
+			if (!(ref instanceof String)) continue;
+			const target = input[Number(ref)];
+			if (target !== null && typeof target === 'object' && !revived.has(target)) {
+				revived.add(target);
+				revive(target);
+			}
+			container[key] = target;
+		}
+		return container;
+	};
+	const root = input[0];
+	if (root === null || typeof root !== 'object') return root;
+	revived.add(root);
+	return revive(root);
 }
 
 module.exports = {
@@ -479,6 +541,7 @@ module.exports = {
 	packPackage,
 	installPackageIntoUserFolder,
 	parseRunOutput,
+	parseFlatted,
 	nodeItems,
 	nodeRawItems,
 	freePort,

@@ -4,14 +4,21 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { NODE_TYPE, CREDENTIAL_TYPE } = require('./n8n');
+const { NODE_TYPE, CREDENTIAL_TYPE, PACKAGE_NAME } = require('./n8n');
+
+const TRIGGER_TYPE = `${PACKAGE_NAME}.jelouTrigger`;
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
-/** A jelouApi credential for `n8n import:credentials` (data is encrypted on import). */
-function jelouCredential({ id, name, authType, baseUrl, apiKey, clientId, clientSecret, projectId }) {
+/**
+ * A jelouApi credential for `n8n import:credentials` (data is encrypted on import).
+ * `signingSecret` and `messagingBaseUrl` are needed by Message → Send and the Jelou Trigger.
+ */
+function jelouCredential({ id, name, authType, baseUrl, apiKey, clientId, clientSecret, projectId, signingSecret, messagingBaseUrl }) {
 	const data = authType === 'basic' ? { authType: 'basic', clientId, clientSecret, baseUrl } : { authType: 'apiKey', apiKey, baseUrl };
 	if (projectId) data.projectId = projectId;
+	if (signingSecret) data.signingSecret = signingSecret;
+	if (messagingBaseUrl) data.messagingBaseUrl = messagingBaseUrl;
 	return { id, name, type: CREDENTIAL_TYPE, data };
 }
 
@@ -99,6 +106,76 @@ function chain(...names) {
 	return connections;
 }
 
+/**
+ * Any Jelou node: `parameters` as the editor stores them (resource, operation, fields,
+ * additionalFields, options). `continueOnFail` sets On Error → Continue (regular output).
+ */
+function jelouNode({ name, credential, parameters, position = [440, 0], continueOnFail = false }) {
+	const node = {
+		id: nodeId(name),
+		name,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position,
+		parameters,
+		credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
+	};
+	if (continueOnFail) node.onError = 'continueRegularOutput';
+	return node;
+}
+
+/**
+ * HTTP Request node (v4.2, in 1.123 and 2.41) that calls one of the sandbox's control routes
+ * (`/__sandbox/config`, `/__sandbox/integration`, ...) once, whatever its input: it lets one
+ * workflow run several scenarios that need different sandbox faults, in a fixed order.
+ */
+function sandboxControl({ name, url, method = 'POST', body, position = [0, 0] }) {
+	const parameters = { method, url, options: {} };
+	if (body !== undefined) {
+		Object.assign(parameters, { sendBody: true, specifyBody: 'json', jsonBody: JSON.stringify(body) });
+	}
+	return {
+		id: nodeId(name),
+		name,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position,
+		executeOnce: true,
+		parameters,
+	};
+}
+
+/** Jelou Trigger node; `webhookId` fixes its production URL: /webhook/<webhookId>/jelou. */
+function jelouTrigger({ name = 'Jelou Trigger', credential, webhookId, events = ['*'], options = {}, position = [0, 0] }) {
+	return {
+		id: nodeId(name),
+		name,
+		type: TRIGGER_TYPE,
+		typeVersion: 1,
+		position,
+		webhookId,
+		parameters: { events, options },
+		credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
+	};
+}
+
+/** Deterministic v4-shaped UUID for a webhookId. */
+function webhookUuid(seed) {
+	return nodeId(`webhook:${seed}`);
+}
+
+/**
+ * Manual Trigger → the given nodes in a line. Nodes get positions left to right; the names must
+ * be unique.
+ */
+function lineWorkflow({ id, name, nodes }) {
+	const all = [manualTrigger([0, 0]), ...nodes];
+	all.forEach((n, i) => {
+		n.position = [i * 220, 0];
+	});
+	return workflow({ id, name, nodes: all, connections: chain(...all.map((n) => n.name)) });
+}
+
 function workflow({ id, name, nodes, connections }) {
 	return { id, name, active: false, settings: { executionOrder: 'v1' }, nodes, connections, pinData: {}, tags: [] };
 }
@@ -133,7 +210,15 @@ function loadExampleWorkflow() {
 
 module.exports = {
 	FIXTURES,
+	TRIGGER_TYPE,
 	jelouCredential,
+	jelouNode,
+	jelouTrigger,
+	sandboxControl,
+	webhookUuid,
+	lineWorkflow,
+	chain,
+	workflow,
 	getWorkflow,
 	branchWorkflow,
 	loadExampleWorkflow,
