@@ -581,37 +581,12 @@ function defineSuite(line) {
 
 		// ------------------------------------------------------------------ Options
 
-		/**
-		 * The packed package waits between retries with n8n-workflow's sleepWithAbort, which the
-		 * n8n-workflow of n8n 2.x no longer exports: the call throws, and the wait turns into "The
-		 * execution was cancelled" for every item after the first 429 (or any retry). Detected
-		 * from the installed files, so the test becomes strict by itself once the package is fixed.
-		 */
-		function retryWaitBug() {
-			const pacer = path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-jelou', 'dist', 'nodes', 'Jelou', 'transport', 'pacer.js');
-			const workflowLib = path.join(rt.dir, 'node_modules', 'n8n-workflow', 'dist', 'cjs', 'index.js');
-			try {
-				const usesIt = fs.readFileSync(pacer, 'utf8').includes('sleepWithAbort)(');
-				const exported = fs.readFileSync(workflowLib, 'utf8').includes('"sleepWithAbort"');
-				if (usesIt && !exported) {
-					return 'nodes/Jelou/transport/pacer.ts calls sleepWithAbort from n8n-workflow, which n8n 2.x does not export: every retry wait ends its item with "The execution was cancelled"';
-				}
-			} catch {
-				/* files moved: test strictly */
-			}
-			return undefined;
-		}
-
 		const optionsRun = () => executeShared(WF.options);
 
-		test(`Options: 200 ids at Concurrency ${THROTTLED_CONCURRENCY} against a sandbox limited to ${RATE_LIMIT}/s (429 + Retry-After): 200 items, no error, in input order`, async (t) => {
+		test(`Options: 200 ids at Concurrency ${THROTTLED_CONCURRENCY} against a sandbox limited to ${RATE_LIMIT}/s (429 + Retry-After): 200 items, no error, in input order`, async () => {
 			requireSetup();
-			const bug = retryWaitBug();
-			if (bug) {
-				// Reported as TODO (not a pass) until the package stops using the missing helper.
-				t.todo(bug);
-				console.log(`KNOWN PRODUCT BUG on ${rt.name}: ${bug}`);
-			}
+			// Retries wait with n8n-workflow's `sleep` only: n8n 2.x dropped `sleepWithAbort`, and
+			// this run is what proves the waits work in both lines.
 			const { result, requests, seen: recs } = await optionsRun();
 			const raw = nodeRawItems(result, 'Jelou: 200 ids, concurrency 5');
 			assert.ok(raw, 'the node ran');
