@@ -19,7 +19,7 @@ export const optionsCollection: INodeProperties = {
 			typeOptions: { minValue: 1, maxValue: 50 },
 			default: 10,
 			description:
-				'How many requests to Jelou may be in flight at once (1 to 50; 1 sends one at a time). Output order always follows input order. When Jelou throttles (429) the node lowers this for a while by itself.',
+				'How many requests to Jelou may be in flight at once (1 to 50; 1 sends one at a time). Output order always follows input order. After Jelou throttles (429) the node also paces its requests to the rate Jelou accepts.',
 		},
 		{
 			displayName: 'Max Retries',
