@@ -117,7 +117,7 @@ export class Jelou implements INodeType {
 		const output = await runForEachItem(
 			this,
 			async (itemIndex) => await handler.call(this, transport, itemIndex),
-			{ concurrency: () => transport.pacer.limit, redact: (text) => transport.redact(text) },
+			{ concurrency: transport.pacer.limit, redact: (text) => transport.redact(text) },
 		);
 		return [output];
 	}

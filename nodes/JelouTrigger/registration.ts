@@ -4,11 +4,10 @@ import type {
 	IExecuteFunctions,
 	IHookFunctions,
 	IHttpRequestOptions,
-	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { JelouRequestError, JelouTransport, checkId } from '../Jelou/transport';
+import { JelouRequestError, JelouTransport, checkId, toNodeApiError } from '../Jelou/transport';
 
 /**
  * Optional registration of the trigger's URL as the webhook of a project's External Support
@@ -113,21 +112,7 @@ function hookError(
 	redact: (value: string) => string,
 	hint = '',
 ): NodeApiError | NodeOperationError {
-	if (error instanceof JelouRequestError) {
-		const message = redact(`${action}: ${error.message}`);
-		const description = redact(`${error.description}${hint}`);
-		const details: JsonObject = { message, description };
-		if (error.httpCode !== undefined) details.httpCode = String(error.httpCode);
-		const apiError = new NodeApiError(hook.getNode(), details, {
-			message,
-			description,
-			httpCode: error.httpCode !== undefined ? String(error.httpCode) : undefined,
-		});
-		// NodeApiError replaces messages that mention network codes with generic text; ours is precise.
-		apiError.message = message;
-		apiError.description = description;
-		return apiError;
-	}
+	if (error instanceof JelouRequestError) return toNodeApiError(hook.getNode(), error, { action, redact, hint });
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(hook.getNode(), redact(`${action}: ${message}`));

@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { JelouRequestError, cancelledError } from '../transport';
+import { JelouRequestError, cancelledError, toNodeApiError } from '../transport';
 
 /** What an operation returns for one input item: one object, or several (one output item each). */
 export type OperationResult = IDataObject | IDataObject[];
@@ -18,24 +18,7 @@ export function toNodeError(
 	itemIndex: number,
 	redact: (text: string) => string = (text) => text,
 ): NodeApiError | NodeOperationError {
-	if (error instanceof JelouRequestError) {
-		const message = redact(error.message);
-		const description = redact(error.description);
-		const details: JsonObject = { message, description };
-		if (error.httpCode !== undefined) details.httpCode = String(error.httpCode);
-		if (error.body !== undefined) details.jelouResponse = error.body as JsonObject;
-		const apiError = new NodeApiError(ctx.getNode(), details, {
-			message,
-			description,
-			httpCode: error.httpCode !== undefined ? String(error.httpCode) : undefined,
-			itemIndex,
-		});
-		// NodeApiError rewrites messages that mention common network codes into generic text;
-		// ours already says what happened, so keep it exactly.
-		apiError.message = message;
-		apiError.description = description;
-		return apiError;
-	}
+	if (error instanceof JelouRequestError) return toNodeApiError(ctx.getNode(), error, { itemIndex, redact });
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
 		error.message = redact(error.message);
@@ -47,8 +30,8 @@ export function toNodeError(
 }
 
 export interface RunSettings {
-	/** Items in flight at once, asked before each start (it shrinks while Jelou throttles). */
-	concurrency?: () => number;
+	/** Items in flight at once (the transport's pacer slows the request rate, not this). */
+	concurrency?: number;
 	redact?: (text: string) => string;
 }
 
@@ -67,7 +50,7 @@ export async function runForEachItem(
 ): Promise<INodeExecutionData[]> {
 	const itemCount = ctx.getInputData().length;
 	const continueOnFail = ctx.continueOnFail();
-	const limit = settings.concurrency ?? (() => 1);
+	const limit = Math.max(1, settings.concurrency ?? 1);
 	const signal = ctx.getExecutionCancelSignal?.();
 	const results: INodeExecutionData[][] = new Array(itemCount);
 	let firstFailure: { itemIndex: number; error: Error } | undefined;
@@ -92,7 +75,7 @@ export async function runForEachItem(
 		let inFlight = 0;
 		const launch = () => {
 			const stopped = firstFailure !== undefined || signal?.aborted === true;
-			while (!stopped && next < itemCount && inFlight < Math.max(1, limit())) {
+			while (!stopped && next < itemCount && inFlight < limit) {
 				const itemIndex = next++;
 				inFlight++;
 				void runOne(itemIndex).then(() => {

@@ -1,3 +1,6 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
 import type { JelouErrorBody } from '../types';
 
 /**
@@ -103,4 +106,40 @@ export function bodyExcerpt(text: string, max = 200): string {
 		.replace(/\s+/g, ' ')
 		.trim();
 	return plain.length > max ? `${plain.slice(0, max)}…` : plain;
+}
+
+/**
+ * The one conversion of a failed Jelou request into n8n's NodeApiError, for the action node
+ * (with the item's index) and the trigger's activation hooks (with what was being done).
+ */
+export function toNodeApiError(
+	node: INode,
+	error: JelouRequestError,
+	options: {
+		itemIndex?: number;
+		redact?: (text: string) => string;
+		/** Put before the message, e.g. "Could not register the webhook in Jelou". */
+		action?: string;
+		/** Added to the description, e.g. the likely cause of a 422. */
+		hint?: string;
+	} = {},
+): NodeApiError {
+	const redact = options.redact ?? ((text: string) => text);
+	const message = redact(options.action ? `${options.action}: ${error.message}` : error.message);
+	const description = redact(`${error.description}${options.hint ?? ''}`);
+	const httpCode = error.httpCode !== undefined ? String(error.httpCode) : undefined;
+	const details: JsonObject = { message, description };
+	if (httpCode !== undefined) details.httpCode = httpCode;
+	if (error.body !== undefined) details.jelouResponse = error.body as JsonObject;
+	const apiError = new NodeApiError(node, details, {
+		message,
+		description,
+		httpCode,
+		itemIndex: options.itemIndex,
+	});
+	// NodeApiError rewrites messages that mention common network codes into generic text; ours
+	// already says what happened, so keep it exactly.
+	apiError.message = message;
+	apiError.description = description;
+	return apiError;
 }

@@ -22,7 +22,7 @@ import {
 	validationText,
 } from './errors';
 
-export { JelouRequestError, cancelledError } from './errors';
+export { JelouRequestError, cancelledError, toNodeApiError } from './errors';
 export { RequestPacer, waitUnlessCancelled } from './pacer';
 
 export const CREDENTIAL_TYPE = 'jelouApi';
