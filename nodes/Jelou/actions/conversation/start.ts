@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getIdParameter } from '../../helpers/parameters';
-import { parseJsonObject } from '../../helpers/values';
+import { getIdParameter, parseJsonObject } from '../../helpers/parameters';
 import type { JelouTransport } from '../../transport';
 import { requiredIdField } from '../../descriptions/shared';
 
@@ -67,8 +66,8 @@ export const description: INodeProperties[] = [
 						displayName: 'Field',
 						name: 'field',
 						values: [
-							{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+							{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. ticketId', description: 'Name of the metadata field' },
+							{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'e.g. T-12345', description: 'Value of the metadata field' },
 						],
 					},
 				],

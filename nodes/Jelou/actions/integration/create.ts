@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getIdParameter } from '../../helpers/parameters';
-import { checkUrl, getRequiredText } from '../../helpers/values';
+import { checkUrl, getIdParameter, getRequiredText } from '../../helpers/parameters';
 import type { JelouTransport } from '../../transport';
 
 const showFor = { resource: ['integration'], operation: ['create'] };

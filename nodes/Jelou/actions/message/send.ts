@@ -1,8 +1,7 @@
 import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getIdParameter } from '../../helpers/parameters';
-import { checkUrl, getRequiredText } from '../../helpers/values';
+import { checkUrl, getIdParameter, getRequiredText } from '../../helpers/parameters';
 import type { JelouTransport } from '../../transport';
 import { requiredIdField } from '../../descriptions/shared';
 
@@ -24,6 +23,7 @@ export const description: INodeProperties[] = [
 		name: 'messageType',
 		type: 'options',
 		default: 'text',
+		description: 'What to send: a text, or a file Jelou downloads from a public HTTPS URL',
 		displayOptions: { show: showFor },
 		options: [
 			{ name: 'Audio', value: 'audio' },
