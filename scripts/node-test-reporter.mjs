@@ -1,6 +1,6 @@
 // Reporter for `node --test` (used by the npm scripts): on a terminal, node's own `spec`
-// reporter; otherwise (CI, a pipe, a log file) one character per test, the failures in full, and
-// one closing summary line: "tests 70 | pass 70 | fail 0 | cancelled 0 | skipped 0 | todo 0 | …".
+// reporter; otherwise (CI, a pipe, a log file) one character per test, what test files print
+// themselves, the failures in full, and one closing summary line: "tests 70 | pass 70 | fail 0 | cancelled 0 | skipped 0 | todo 0 | …".
 //   node --test --test-reporter=./scripts/node-test-reporter.mjs <files>
 import { spec } from 'node:test/reporters';
 import { inspect } from 'node:util';
@@ -29,8 +29,13 @@ export default async function* report(source) {
 			if (m && SUMMARY_KEYS.includes(m[1])) summary.set(m[1], m[2]);
 			else other.push(data.message);
 		} else if (type === 'test:stderr' || type === 'test:stdout') {
-			// Output of a test file outside any test (e.g. a crash before the first test).
-			if (data.message && data.file && !data.message.startsWith('TAP version')) other.push(data.message.trimEnd());
+			// What a test file prints itself (progress of the e2e suites, a crash before the first
+			// test) is shown as it comes, on lines of its own.
+			const text = String(data.message ?? '').trimEnd();
+			if (text && !text.startsWith('TAP version')) {
+				yield `${column % 80 !== 0 ? '\n' : ''}${text}\n`;
+				column = 0;
+			}
 		}
 	}
 	if (column % 80 !== 0) yield '\n';

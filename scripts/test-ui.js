@@ -29,6 +29,13 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const say = (s) => console.log(`[test:ui] ${s}`);
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
+
+// Off a terminal, one character per test and a summary line (scripts/node-test-reporter.mjs),
+// unless a --test-reporter is given.
+function compactReporter(passthrough) {
+	if (passthrough.some((a) => a.startsWith('--test-reporter'))) return [];
+	return [`--test-reporter=${path.join(REPO_ROOT, 'scripts', 'node-test-reporter.mjs')}`];
+}
 function parseArgs(argv) {
 	const out = { lines: [], build: true, updateScreenshots: false, passthrough: [] };
 	for (let i = 0; i < argv.length; i++) {
@@ -155,7 +162,7 @@ async function main() {
 		() =>
 			new Promise((resolve) => {
 				// Same process group: Ctrl-C reaches the test file, which stops n8n and chromium.
-				const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...args.passthrough, file], {
+				const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...compactReporter(args.passthrough), ...args.passthrough, file], {
 					cwd: REPO_ROOT,
 					env,
 					stdio: 'inherit',
