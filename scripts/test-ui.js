@@ -5,14 +5,18 @@
 //   node scripts/test-ui.js              n8n 1.123.50 (Node 20)
 //   node scripts/test-ui.js --n8n 2      n8n 2.41.1 (Node 24) instead; --n8n 1 --n8n 2 for both
 //   node scripts/test-ui.js --no-build   test the existing dist/ as it is
+//   node scripts/test-ui.js --update-screenshots   write n8n 1.x's screenshots to docs/screenshots/
+//                                        (otherwise they go to a temporary folder, printed at the end)
 //   anything else (e.g. --test-reporter=spec) goes to `node --test`
 //
 // Steps: Debian's chromium (apt-get install -y chromium when /usr/bin/chromium
 // is missing) → e2e/ui's playwright-core (npm install from its lockfile when
 // missing) → the pinned n8n runtime(s) → npm run build → npm pack → node --test
-// e2e/ui/editor.test.js. Screenshots of n8n 1.x: docs/screenshots/0*.png.
+// e2e/ui/editor.test.js. Screenshots of n8n 1.x: docs/screenshots/0*.png with
+// --update-screenshots, else a temporary folder (so a test run leaves the work tree as it was).
 
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 
@@ -25,13 +29,21 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const say = (s) => console.log(`[test:ui] ${s}`);
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
+
+// Off a terminal, one character per test and a summary line (scripts/node-test-reporter.mjs),
+// unless a --test-reporter is given.
+function compactReporter(passthrough) {
+	if (passthrough.some((a) => a.startsWith('--test-reporter'))) return [];
+	return [`--test-reporter=${path.join(REPO_ROOT, 'scripts', 'node-test-reporter.mjs')}`];
+}
 function parseArgs(argv) {
-	const out = { lines: [], build: true, passthrough: [] };
+	const out = { lines: [], build: true, updateScreenshots: false, passthrough: [] };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		if (a === '--n8n') out.lines.push(argv[++i]);
 		else if (a.startsWith('--n8n=')) out.lines.push(a.slice(6));
 		else if (a === '--no-build') out.build = false;
+		else if (a === '--update-screenshots') out.updateScreenshots = true;
 		else out.passthrough.push(a);
 	}
 	if (out.lines.length === 0) out.lines = ['1'];
@@ -91,15 +103,16 @@ async function ensurePlaywright() {
 	const installedPj = path.join(UI_DIR, 'node_modules', 'playwright-core', 'package.json');
 	const have = fs.existsSync(installedPj) ? JSON.parse(fs.readFileSync(installedPj, 'utf8')).version : undefined;
 	if (have === want) return say(`playwright-core ${have} (e2e/ui/node_modules)`);
-	say(`playwright-core ${want} ${have ? `(found ${have})` : 'missing'}: npm install in e2e/ui (lockfile; no browser download)`);
+	say(`playwright-core ${want} ${have ? `(found ${have})` : 'missing'}: npm ci in e2e/ui (lockfile; no browser download)`);
 	const npm = npmCmd();
-	const r = await run(npm.cmd, [...npm.pre, 'install', '--no-audit', '--no-fund'], {
+	// npm ci: exactly the committed lockfile, which it never rewrites.
+	const r = await run(npm.cmd, [...npm.pre, 'ci', '--no-audit', '--no-fund'], {
 		cwd: UI_DIR,
 		env: { ...cleanNpmEnv(), PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
 		timeoutMs: 10 * 60_000,
 	});
 	if (r.code !== 0 || !fs.existsSync(installedPj)) {
-		throw new Error(`npm install in e2e/ui failed (exit ${r.code}):\n${tail(r.stdout + r.stderr)}`);
+		throw new Error(`npm ci in e2e/ui failed (exit ${r.code}):\n${tail(r.stdout + r.stderr)}`);
 	}
 }
 
@@ -120,6 +133,10 @@ async function main() {
 	await phase('chromium', ensureChromium);
 	await phase('playwright-core', ensurePlaywright);
 	const env = { ...process.env, UI_N8N_LINES: args.lines.join(',') };
+	// The committed screenshots change only when asked to.
+	if (!args.updateScreenshots && !env.UI_SCREENSHOT_DIR) {
+		env.UI_SCREENSHOT_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-jelou-ui-screenshots-'));
+	}
 	await phase('n8n runtime', async () => {
 		for (const l of args.lines) {
 			try {
@@ -145,7 +162,7 @@ async function main() {
 		() =>
 			new Promise((resolve) => {
 				// Same process group: Ctrl-C reaches the test file, which stops n8n and chromium.
-				const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...args.passthrough, file], {
+				const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...compactReporter(args.passthrough), ...args.passthrough, file], {
 					cwd: REPO_ROOT,
 					env,
 					stdio: 'inherit',
@@ -158,6 +175,10 @@ async function main() {
 			}),
 	);
 	fs.rmSync(packDir, { recursive: true, force: true });
+	if (args.lines.includes('1')) {
+		const where = args.updateScreenshots ? 'docs/screenshots/ (updated)' : `${env.UI_SCREENSHOT_DIR} (--update-screenshots writes docs/screenshots/)`;
+		say(`screenshots of n8n 1.x: ${where}`);
+	}
 	console.log(`[test:ui] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(Date.now() - t0)}`);
 	process.exit(code);
 }

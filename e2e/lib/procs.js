@@ -5,13 +5,22 @@
 // in a process group of its own (detached: true) and remembered here by PID.
 // On normal exit, on an uncaught failure and on SIGINT/SIGTERM/SIGHUP all
 // remembered groups are killed, so nothing is left listening on a port.
+// Two watchdogs cover the exits no handler sees:
+//  - every Node child gets ./watchdog.js preloaded: if this process dies without
+//    stopping it (SIGKILL, crash), the child stops its own group;
+//  - watchParent(): if this process's parent dies (npm killed, terminal gone),
+//    it stops as on SIGHUP.
 
 const { spawn } = require('node:child_process');
+const path = require('node:path');
+
+const WATCHDOG = path.join(__dirname, 'watchdog.js');
 
 const live = new Map(); // pid -> { name, child }
 let hooksInstalled = false;
 let uncaughtHooked = false;
 let stopping = false;
+let stoppingSince = 0;
 let signalExitCode;
 const stopListeners = [];
 const exitSyncFns = [];
@@ -107,27 +116,72 @@ function installHooks({ uncaught = false } = {}) {
 			}
 		}
 	});
-	const onSignal = (sig) => {
-		if (stopping) {
-			// Second Ctrl-C: stop waiting for a graceful shutdown.
-			killAllSync('SIGKILL');
-			process.exit(130);
+	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, requestStop);
+}
+
+/**
+ * Stop everything and exit, as on a stop signal: `sig` names the reason (SIGINT,
+ * SIGTERM, SIGHUP) and chooses the exit code unless setSignalExitCode() set one.
+ */
+function requestStop(sig) {
+	if (stopping) {
+		// One Ctrl-C reaches this process twice: from the terminal (the whole foreground
+		// process group) and forwarded by npm. Only a later one means "stop waiting".
+		if (Date.now() - stoppingSince < 1000) return;
+		// Second Ctrl-C: stop waiting for a graceful shutdown.
+		killAllSync('SIGKILL');
+		process.exit(130);
+	}
+	stopping = true;
+	stoppingSince = Date.now();
+	for (const fn of stopListeners) {
+		try {
+			fn(sig);
+		} catch {
+			/* ignore */
 		}
-		stopping = true;
-		for (const fn of stopListeners) {
-			try {
-				fn(sig);
-			} catch {
-				/* ignore */
-			}
+	}
+	const code = signalExitCode ?? (sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
+	Promise.resolve()
+		.then(() => stopAll(5000))
+		.then(runCleanups)
+		.finally(() => process.exit(code));
+}
+
+/**
+ * Stop (as on SIGHUP) as soon as this process's parent is gone. Under `npm start` the parent is
+ * npm itself (the script is exec'd): npm forwards SIGINT and SIGTERM but not SIGHUP, and nothing
+ * at all when it is killed. `pids` adds further ancestors to watch.
+ */
+function watchParent({ pids = [], intervalMs = 250 } = {}) {
+	installHooks();
+	const ppid = process.ppid;
+	const watched = [ppid, ...pids].filter((p) => p > 1);
+	const gone = (pid) => {
+		try {
+			process.kill(pid, 0);
+			return false;
+		} catch (e) {
+			return e.code !== 'EPERM';
 		}
-		const code = signalExitCode ?? (sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
-		Promise.resolve()
-			.then(() => stopAll(5000))
-			.then(runCleanups)
-			.finally(() => process.exit(code));
 	};
-	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, onSignal);
+	const timer = setInterval(() => {
+		if (process.ppid !== ppid || watched.some(gone)) {
+			clearInterval(timer);
+			if (stopping) return; // already on the way out
+			console.error('[procs] parent process gone: stopping');
+			requestStop('SIGHUP');
+		}
+	}, intervalMs);
+	timer.unref();
+	return () => clearInterval(timer);
+}
+
+/** NODE_OPTIONS that preload the watchdog, on top of whatever the caller passes. */
+function watchdogEnv(env = process.env) {
+	const quoted = /\s/.test(WATCHDOG) ? `"${WATCHDOG}"` : WATCHDOG;
+	const nodeOptions = [env.NODE_OPTIONS, `--require ${quoted}`].filter(Boolean).join(' ');
+	return { ...env, NODE_OPTIONS: nodeOptions, JELOU_WATCHDOG_PARENT: String(process.pid) };
 }
 
 /**
@@ -136,7 +190,8 @@ function installHooks({ uncaught = false } = {}) {
  */
 function spawnTracked(cmd, args, opts = {}) {
 	installHooks();
-	const { name = cmd, ...spawnOpts } = opts;
+	const { name = cmd, watchdog = true, ...spawnOpts } = opts;
+	if (watchdog) spawnOpts.env = watchdogEnv(spawnOpts.env || process.env);
 	const child = spawn(cmd, args, { ...spawnOpts, detached: true });
 	child.done = new Promise((resolve) => {
 		child.once('error', (error) => {
@@ -251,4 +306,6 @@ module.exports = {
 	setSignalExitCode,
 	isStopping,
 	onExitSync,
+	requestStop,
+	watchParent,
 };
