@@ -1,12 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as create from './create.operation';
+import * as remove from './delete.operation';
 import * as get from './get.operation';
+import * as update from './update.operation';
 import { projectIdField } from '../../helpers/fields';
 
 /**
- * Jelou documents creating and reading an integration; updating or deleting one is not documented
- * (creating again replaces it), so those operations are not offered.
+ * A project has one External Support integration. Jelou documents creating, reading, updating
+ * (only the fields sent change, the signing secret stays) and deleting it (irreversible).
  */
 export const integrationOperations: INodeProperties[] = [
 	{
@@ -23,10 +25,22 @@ export const integrationOperations: INodeProperties[] = [
 				action: 'Create an integration',
 			},
 			{
+				name: 'Delete',
+				value: 'delete',
+				description: "Delete the project's External Support integration; Jelou stops sending events",
+				action: 'Delete an integration',
+			},
+			{
 				name: 'Get',
 				value: 'get',
 				description: "Get the project's External Support integration",
 				action: 'Get an integration',
+			},
+			{
+				name: 'Update',
+				value: 'update',
+				description: "Change the integration's webhook URL or authentication, keeping its signing secret",
+				action: 'Update an integration',
 			},
 		],
 		default: 'get',
@@ -37,4 +51,6 @@ export const integrationFields: INodeProperties[] = [
 	projectIdField(['integration']),
 	...get.description,
 	...create.description,
+	...update.description,
+	...remove.description,
 ];
