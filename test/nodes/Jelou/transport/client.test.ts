@@ -10,10 +10,10 @@ import nock from 'nock';
 import {
 	JelouRequestError,
 	JelouTransport,
-	checkId,
 	parseRetryAfter,
 	type TransportSettings,
 } from '../../../../nodes/Jelou/transport';
+import { checkId } from '../../../../nodes/Jelou/helpers/ids';
 import { closedConversation, envelope, errorBody } from '../../../fixtures/conversations';
 import {
 	SECRETS,
