@@ -22,7 +22,7 @@ import {
 	basicCredentials,
 	createContext,
 	expectNoSecrets,
-} from '../../../helpers/context';
+} from '../../../support/context';
 
 const HOST = 'https://jelou.test';
 const PREFIX = '/jelouapi/v1/external-support';
