@@ -21,6 +21,7 @@ import {
 import { createRegistration, deleteRegistration, registrationExists } from './trigger/registration';
 import { SIGNATURE_HEADER, hasExpectedAuthorization, verifySignature } from './trigger/signature';
 import { activeRegistration, credentialSigningSecret, eventObject, readBody, refuse } from './trigger/webhook';
+import { CREDENTIAL_TEST, testJelouCredential } from './transport/probe';
 
 interface TriggerOptions {
 	expectedAuthorization?: string;
@@ -53,6 +54,9 @@ export class JelouTrigger implements INodeType {
 			{
 				name: 'jelouApi',
 				required: true,
+				// The credential's Test button runs this node's method (both nodes name it, so n8n
+				// finds it whichever node it looks at first).
+				testedBy: 'jelouApiTest',
 			},
 		],
 		webhooks: [
@@ -152,6 +156,8 @@ export class JelouTrigger implements INodeType {
 			]),
 		],
 	};
+
+	methods = { credentialTest: { [CREDENTIAL_TEST]: testJelouCredential } };
 
 	webhookMethods = {
 		default: {
