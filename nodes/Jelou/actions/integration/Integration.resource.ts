@@ -1,17 +1,23 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as create from './create.operation';
+import * as remove from './delete.operation';
 import * as get from './get.operation';
+import * as update from './update.operation';
 import { operationPicker, projectIdField } from '../../helpers/fields';
 
 /**
- * Jelou documents creating and reading an integration; updating or deleting one is not documented
- * (creating again replaces it), so those operations are not offered.
+ * A project has one External Support integration. Jelou documents creating, reading, updating
+ * (only the fields sent change, the signing secret stays) and deleting it (irreversible).
  */
-export const integrationOperations: INodeProperties[] = [operationPicker('integration', [create.option, get.option], 'get')];
+export const integrationOperations: INodeProperties[] = [
+	operationPicker('integration', [create.option, remove.option, get.option, update.option], 'get'),
+];
 
 export const integrationFields: INodeProperties[] = [
 	projectIdField({ resource: ['integration'] }),
 	...get.description,
 	...create.description,
+	...update.description,
+	...remove.description,
 ];
