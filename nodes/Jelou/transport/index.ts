@@ -54,6 +54,12 @@ export interface JelouRequest {
 	notFoundMessage?: string;
 	/** Whether a 2xx without `data` is normal for this call (close answers no data). */
 	dataOptional?: boolean;
+	/**
+	 * Jelou's integration pages print each answer twice, inside the envelope and as the bare
+	 * object (confirmed inconsistency). With `integration`, a 2xx object that is no envelope but
+	 * carries an integration's fields is the data itself.
+	 */
+	bareShape?: 'integration';
 	retry?: RetryPolicy;
 }
 
@@ -287,6 +293,7 @@ export class JelouTransport {
 				throw this.httpError(200, envelope, contentType, req);
 			}
 			if (envelope.data === undefined || envelope.data === null) {
+				if (req.bareShape === 'integration' && isBareIntegration(envelope)) return envelope as T;
 				if (req.dataOptional) return (envelope.data ?? undefined) as T;
 				throw new JelouRequestError({
 					message: `Jelou answered HTTP ${status} without the expected data`,
@@ -560,6 +567,20 @@ function hasControlCharacter(text: string): boolean {
 		if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
 	}
 	return false;
+}
+
+/** Fields of Jelou's envelope (success or error); a bare object has none of them. */
+const ENVELOPE_FIELDS = ['message', 'statusMessage', 'status', 'data', 'error'];
+
+/** Fields every integration sample prints (`id` and `brainId` in the bare samples, `webhookUrl` in all). */
+const INTEGRATION_FIELDS = ['id', 'brainId', 'webhookUrl'];
+
+/** Whether a 2xx body is an integration without the envelope, as the API-reference samples show it. */
+export function isBareIntegration(value: unknown): boolean {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+	const record = value as Record<string, unknown>;
+	if (ENVELOPE_FIELDS.some((field) => field in record)) return false;
+	return INTEGRATION_FIELDS.some((field) => typeof record[field] === 'string' && record[field] !== '');
 }
 
 type ParsedBody =

@@ -15,5 +15,6 @@ export async function execute(
 		method: 'GET',
 		path: ['external-support', projectId],
 		notFoundMessage: `Project '${projectId}' has no External Support integration`,
+		bareShape: 'integration',
 	});
 }
