@@ -255,7 +255,7 @@ ids the sandbox answers with a synthetic conversation) → the node under test, 
    then 429 with \`Retry-After: 1\`). Our node at defaults, and the HTTP Request node at defaults
    for contrast. N is smaller (default 400, so the ideal is 20 s).
 3. **CPU overhead at zero latency**: in one Node process, the compiled node's \`execute()\` from
-   \`dist/\` in a minimal fake execute context (\`bench/lib/fake-context.js\`: the credential's real
+   \`dist/\` in a fake execute context of the unit tests (\`test/support/fake-n8n.js\`: the credential's real
    \`authenticate\`, then n8n-core's real \`httpRequest\`), against the same N GETs done by a plain
    \`node:http\` loop with a keep-alive agent at the same concurrency (10), and by n8n-core's
    \`httpRequest\` alone (to split n8n-core/axios's share from the node's own). The sandbox runs in

@@ -24,7 +24,7 @@ import {
 	type DocumentedAnswer,
 	type DocumentedEndpoint,
 } from '../../fixtures/jelou-docs';
-import { TEST_API_KEY, apiKeyCredentials, basicCredentials, runNode } from '../../helpers/context';
+import { TEST_API_KEY, apiKeyCredentials, basicCredentials, runNode } from '../../support/context';
 
 const node = new Jelou();
 const GATEWAY = new URL(DOC_BASE_URL).origin;

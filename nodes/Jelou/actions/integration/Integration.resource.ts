@@ -4,20 +4,16 @@ import * as create from './create.operation';
 import * as remove from './delete.operation';
 import * as get from './get.operation';
 import * as update from './update.operation';
-import { projectIdField } from '../../helpers/fields';
+import { operationPicker, projectIdField } from '../../helpers/fields';
 
 /**
  * A project has one External Support integration. Jelou documents creating, reading, updating
  * (only the fields sent change, the signing secret stays) and deleting it (irreversible).
  */
 export const integrationOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['integration'] } },
-		options: [
+	operationPicker(
+		'integration',
+		[
 			{
 				name: 'Create',
 				value: 'create',
@@ -43,12 +39,12 @@ export const integrationOperations: INodeProperties[] = [
 				action: 'Update an integration',
 			},
 		],
-		default: 'get',
-	},
+		'get',
+	),
 ];
 
 export const integrationFields: INodeProperties[] = [
-	projectIdField(['integration']),
+	projectIdField({ resource: ['integration'] }),
 	...get.description,
 	...create.description,
 	...update.description,

@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { getIdParameter } from '../../helpers/parameters';
-import type { JelouTransport } from '../../transport';
+import type { OperationHandler } from '../../helpers/runner';
 
 const showFor = { resource: ['integration'], operation: ['delete'] };
 
@@ -16,11 +16,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	transport: JelouTransport,
-	itemIndex: number,
-): Promise<IDataObject> {
+export const execute: OperationHandler = async function (transport, itemIndex) {
 	const projectId = getIdParameter(this, 'projectId', 'Project ID', itemIndex);
 	await transport.request({
 		method: 'DELETE',
@@ -33,4 +29,4 @@ export async function execute(
 		retry: 'notProcessedOnly',
 	});
 	return { deleted: true, projectId };
-}
+};

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkUrl, getIdParameter } from '../../helpers/parameters';
-import type { JelouTransport } from '../../transport';
+import type { OperationHandler } from '../../helpers/runner';
 import { WEBHOOK_AUTH_OPTIONS } from './create.operation';
 
 const showFor = { resource: ['integration'], operation: ['update'] };
@@ -96,11 +96,7 @@ function updateBody(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	return body;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	transport: JelouTransport,
-	itemIndex: number,
-): Promise<IDataObject> {
+export const execute: OperationHandler = async function (transport, itemIndex) {
 	const projectId = getIdParameter(this, 'projectId', 'Project ID', itemIndex);
 	const body = updateBody(this, itemIndex);
 	const data = await transport.request<IDataObject>({
@@ -116,4 +112,4 @@ export async function execute(
 	// The webhook secret was typed by the user; if Jelou echoes it, keep it out of the output.
 	delete result.authorization;
 	return result;
-}
+};

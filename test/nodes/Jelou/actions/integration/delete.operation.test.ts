@@ -3,7 +3,7 @@ import type { NodeApiError } from 'n8n-workflow';
 
 import { Jelou } from '../../../../../nodes/Jelou/Jelou.node';
 import { errorBody } from '../../../../fixtures/conversations';
-import { apiKeyCredentials, runNode } from '../../../../helpers/context';
+import { apiKeyCredentials, runNode } from '../../../../support/context';
 
 const HOST = 'https://jelou.test';
 const PATH = '/jelouapi/v1/external-support';

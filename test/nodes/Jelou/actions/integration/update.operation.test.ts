@@ -3,7 +3,7 @@ import type { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { Jelou } from '../../../../../nodes/Jelou/Jelou.node';
 import { envelope, errorBody } from '../../../../fixtures/conversations';
-import { apiKeyCredentials, expectNoSecrets, runNode } from '../../../../helpers/context';
+import { apiKeyCredentials, expectNoSecrets, runNode } from '../../../../support/context';
 
 const HOST = 'https://jelou.test';
 const PATH = '/jelouapi/v1/external-support';
