@@ -22,6 +22,7 @@ const operations = require('../features/operations');
 const integration = require('../features/integration');
 const credential = require('../features/credential');
 const trigger = require('../features/trigger');
+const registration = require('../features/registration');
 const secrets = require('../features/secrets');
 
 function defineSuite(line) {
@@ -30,7 +31,7 @@ function defineSuite(line) {
 	installHooks();
 
 	describe(title, { timeout: 25 * 60_000 }, () => {
-		const ctx = createContext(rt, [conversation, faults, operations, integration, trigger]);
+		const ctx = createContext(rt, [conversation, faults, operations, integration, trigger, registration]);
 
 		after(async () => {
 			if (ctx.n8n) await ctx.n8n.dispose({ keep: !!process.env.E2E_KEEP });
@@ -53,6 +54,7 @@ function defineSuite(line) {
 			});
 			credential.define(ctx);
 			trigger.define(ctx);
+			registration.define(ctx);
 		});
 
 		secrets.define(ctx);
