@@ -61,10 +61,30 @@ function define(ctx) {
 	const integrationCalls = () => ctx.sb.requests.filter((r) => r.path === INTEGRATION_PATH);
 	const summary = () => integrationCalls().map((r) => `${r.method} ${r.status}`);
 
-	/** Activate through the REST API and wait until the production webhook answers. */
+	/**
+	 * n8n 2.x publishes and unpublishes in the background (a publication outbox): the REST call
+	 * answers first, the trigger's hooks run after. Wait until its publication status is no
+	 * longer "in_progress" and return it; n8n 1.x runs the hooks before answering and has no
+	 * such route (null).
+	 */
+	async function settled(rest, id) {
+		const url = `/rest/workflows/${encodeURIComponent(id)}/publication-status`;
+		const first = await rest.request('GET', url);
+		if (first.status === 404) return null;
+		return await waitFor(`the publication of ${id} to settle`, async () => {
+			const r = await rest.request('GET', url);
+			assert.equal(r.status, 200, `GET ${url}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
+			const status = r.json && r.json.data;
+			return status && status.status !== 'in_progress' ? status : undefined;
+		}, { timeoutMs: 60_000 });
+	}
+
+	/** Activate through the REST API and wait until the trigger is registered and its webhook answers. */
 	async function activate(rest, server, id, webhookId) {
 		const activated = await rest.activateWorkflow(id);
 		assert.ok(activated && (activated.active === true || activated.activeVersionId), `workflow ${id} is active`);
+		const publication = await settled(rest, id);
+		if (publication) assert.equal(publication.status, 'published', `publication of ${id}: ${JSON.stringify(publication)}`);
 		const hookUrl = `${server.url}/webhook/${webhookId}/jelou`;
 		await waitFor(`the webhook ${hookUrl} to be registered`, async () => {
 			const r = await httpRequest('POST', hookUrl, { body: {} });
@@ -73,9 +93,16 @@ function define(ctx) {
 		return hookUrl;
 	}
 
-	async function deactivate(rest, id) {
+	/** Deactivate through the REST API and wait until the trigger's webhook is gone (its delete hook ran before). */
+	async function deactivate(rest, server, id, webhookId) {
 		const r = await rest.deactivateWorkflow(id);
 		assert.equal(r.status, 200, `deactivating ${id}: HTTP ${r.status} ${r.text.slice(0, 500)}`);
+		await settled(rest, id);
+		const hookUrl = `${server.url}/webhook/${webhookId}/jelou`;
+		await waitFor(`the webhook ${hookUrl} to be removed`, async () => {
+			const probe = await httpRequest('POST', hookUrl, { body: {} });
+			return probe.status === 404 ? probe : undefined;
+		}, { timeoutMs: 60_000 });
 	}
 
 	/** A signed conversation.close from the sandbox to the integration's URL; the trigger must accept it. */
@@ -118,7 +145,7 @@ function define(ctx) {
 
 			await eventAccepted(rest, WF_EXISTING, `round ${round}: a signed close event`);
 
-			await deactivate(rest, WF_EXISTING);
+			await deactivate(rest, server, WF_EXISTING, webhookId);
 			const restored = sb.integration;
 			assert.ok(restored, `round ${round}: deactivation did not delete the panel's integration`);
 			assert.equal(restored.webhookUrl, PANEL.webhookUrl, `round ${round}: previous URL restored`);
@@ -139,7 +166,7 @@ function define(ctx) {
 		assert.ok(integrationCalls().every((r) => r.status < 300), `every call succeeded: ${summary().join(', ')}`);
 	});
 
-	test('Register Webhook in Jelou, project without an integration: activation POSTs one (events pass with its new secret), activating again creates none over it, deactivation DELETEs it: no integration left', { timeout: 5 * 60_000 }, async () => {
+	test('Register Webhook in Jelou, project without an integration: activation POSTs one (events pass with its new secret), activating again or restarting n8n creates none over it, deactivation DELETEs it: no integration left', { timeout: 5 * 60_000 }, async () => {
 		ctx.requireSetup();
 		const { server, rest } = await ctx.serverSession();
 		const { sb, secrets } = ctx;
@@ -163,6 +190,7 @@ function define(ctx) {
 
 		// Activating the active workflow again (a second click, or n8n re-registering it).
 		const again = await rest.tryActivateWorkflow(WF_NEW);
+		await settled(rest, WF_NEW);
 		console.log(`activating the active workflow again: HTTP ${again.status}; integration calls so far: ${summary().join(', ')}`);
 		const now = sb.integration;
 		assert.ok(now, 'an integration is there');
@@ -177,7 +205,25 @@ function define(ctx) {
 		}
 		await eventAccepted(rest, WF_NEW, 'a close event after activating again');
 
-		await deactivate(rest, WF_NEW);
+		// n8n restarting registers the active workflow again: nothing new is created either.
+		const restarted = await ctx.restartServer();
+		await settled(restarted.rest, WF_NEW);
+		await waitFor(`the webhook ${hookUrl} after the restart`, async () => {
+			const r = await httpRequest('POST', hookUrl, { body: {} });
+			return r.status === 404 ? undefined : r;
+		});
+		console.log(`after restarting n8n: integration calls so far: ${summary().join(', ')}`);
+		assert.ok(
+			integrationCalls().filter((r) => r.method === 'POST').every((r) => r.status === 201),
+			`no create replaced a live integration after the restart: ${summary().join(', ')}`,
+		);
+		assert.ok(sb.integration && sb.integration.webhookUrl === hookUrl, 'the integration still points at the trigger');
+		if (!integrationCalls().some((r) => r.method === 'DELETE')) {
+			assert.equal(sb.integration.signingSecret, created.signingSecret, 'the same secret after the restart');
+		}
+		await eventAccepted(restarted.rest, WF_NEW, 'a close event after the restart');
+
+		await deactivate(restarted.rest, restarted.server, WF_NEW, webhookId);
 		assert.equal(sb.integration, null, `deactivation deleted the integration (calls: ${summary().join(', ')})`);
 		const calls = integrationCalls();
 		assert.equal(`${calls[calls.length - 1].method} ${calls[calls.length - 1].status}`, 'DELETE 200');
@@ -189,23 +235,45 @@ function define(ctx) {
 
 	test('Register Webhook in Jelou: when Jelou fails, activation fails with a clear error and Jelou is left as it was', { timeout: 5 * 60_000 }, async () => {
 		ctx.requireSetup();
-		const { rest } = await ctx.serverSession();
+		const { server, rest } = await ctx.serverSession();
 		const { sb } = ctx;
 		sb.reset();
 		sb.clearIntegration();
 		sb.configure({ errorRate: 1 });
+		let publication;
 		try {
 			const r = await rest.tryActivateWorkflow(WF_FAILING);
-			assert.notEqual(r.status, 200, `activation must fail: ${r.text.slice(0, 300)}`);
-			const message = (r.json && r.json.message) || r.text;
+			publication = await settled(rest, WF_FAILING);
+			let message;
+			if (publication) {
+				// 2.x: the publish call succeeds; the trigger's activation fails in the background.
+				assert.equal(r.status, 200, r.text.slice(0, 300));
+				assert.equal(publication.status, 'failed', `publication: ${JSON.stringify(publication)}`);
+				message = publication.triggers.map((t) => t.errorMessage).join(' | ');
+			} else {
+				assert.notEqual(r.status, 200, `activation must fail: ${r.text.slice(0, 300)}`);
+				message = (r.json && r.json.message) || r.text;
+			}
 			assert.match(message, /Jelou/, `the activation error names Jelou: ${message}`);
 			assert.ok(integrationCalls().length >= 1, 'the trigger asked Jelou');
+			assert.equal(sb.integration, null, 'no integration was left behind');
+			assert.equal(
+				(await httpRequest('POST', `${server.url}/webhook/${hookIds(ctx).failing}/jelou`, { body: {} })).status,
+				404,
+				'no webhook is registered',
+			);
+			if (publication) {
+				// Unpublish while Jelou still fails, so that n8n's background reconciliation cannot
+				// retry the activation once the faults are off.
+				await deactivate(rest, server, WF_FAILING, hookIds(ctx).failing);
+			} else {
+				const wfState = await rest.getData(`/rest/workflows/${WF_FAILING}`);
+				assert.ok(!wfState.active, 'the workflow is not active');
+			}
 		} finally {
 			sb.configure({ errorRate: 0 });
 		}
-		assert.equal(sb.integration, null, 'no integration was left behind');
-		const wfState = await rest.getData(`/rest/workflows/${WF_FAILING}`);
-		assert.ok(!wfState.active && !wfState.activeVersionId, 'the workflow is not active');
+		assert.equal(sb.integration, null, 'still no integration');
 	});
 }
 

@@ -106,20 +106,27 @@ function createContext(rt, features) {
 	};
 
 	let session;
+	const owner = { email: 'e2e-owner@example.com', password: `E2e-${crypto.randomBytes(6).toString('hex')}-Pw1` };
+	const startSession = (port) =>
+		(async () => {
+			const t = Date.now();
+			const server = await ctx.n8n.startServer({ port });
+			const rest = new N8nRest(server.url);
+			await rest.setupOwner(owner);
+			await rest.login(owner);
+			console.log(`n8n start ready in ${((Date.now() - t) / 1000).toFixed(1)} s (${server.url})`);
+			return { server, rest };
+		})();
 	/** Start n8n once, create the owner and log in; every server-mode test shares it. */
 	ctx.serverSession = () => {
-		if (!session) {
-			session = (async () => {
-				const t = Date.now();
-				const server = await ctx.n8n.startServer();
-				const rest = new N8nRest(server.url);
-				const owner = { email: 'e2e-owner@example.com', password: `E2e-${crypto.randomBytes(6).toString('hex')}-Pw1` };
-				await rest.setupOwner(owner);
-				await rest.login(owner);
-				console.log(`n8n start ready in ${((Date.now() - t) / 1000).toFixed(1)} s (${server.url})`);
-				return { server, rest };
-			})();
-		}
+		if (!session) session = startSession();
+		return session;
+	};
+	/** Stop n8n and start it again on the same port (active workflows are registered again). */
+	ctx.restartServer = async () => {
+		const { server } = await ctx.serverSession();
+		await ctx.n8n.stopServer();
+		session = startSession(server.port);
 		return session;
 	};
 

@@ -2,6 +2,7 @@
 // Builders for the credentials and workflows the e2e tests and `npm start`
 // import into n8n. Node types and versions used exist in n8n 1.123 and 2.41.
 
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { NODE_TYPE, CREDENTIAL_TYPE, PACKAGE_NAME } = require('./n8n');
@@ -165,9 +166,10 @@ function jelouTrigger({ name = 'Jelou Trigger', credential, webhookId, events = 
 	};
 }
 
-/** Deterministic v4-shaped UUID for a webhookId. */
+/** Deterministic v4-shaped UUID for a webhookId: a hash of the seed, so different seeds never collide. */
 function webhookUuid(seed) {
-	return nodeId(`webhook:${seed}`);
+	const hex = crypto.createHash('sha256').update(`webhook:${seed}`).digest('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /**
