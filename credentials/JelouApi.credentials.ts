@@ -1,6 +1,5 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
@@ -91,7 +90,7 @@ export class JelouApi implements ICredentialType {
 			default: '',
 			placeholder: 'e.g. 1a2b3c4d',
 			description:
-				'Optional. Used only by the Test button, which reads this project\'s External Support integration. Nodes take the project ID as a parameter.',
+				"Optional. Used only by the Test button, which reads this project's External Support integration (a project without one passes too). Nodes take the project ID as a parameter.",
 		},
 		{
 			displayName: 'Signing Secret',
@@ -161,44 +160,4 @@ export class JelouApi implements ICredentialType {
 
 		return { ...requestOptions, headers };
 	}
-
-	/**
-	 * The probe reads the project's External Support integration. n8n's tester treats any non-2xx
-	 * answer as a failure, so the rules turn the likely answers into messages that tell a rejected
-	 * credential (401/403) apart from a credential that works but points at a project without an
-	 * integration (404), which the user can fix without touching the key.
-	 */
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{ String($credentials.baseUrl || "https://gateway.jelou.ai/jelouapi/v1").replace(/\\/+$/, "") }}',
-			url: '={{ "/external-support/" + encodeURIComponent(String($credentials.projectId || "").trim() || "n8n-credential-check") }}',
-			method: 'GET',
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'Jelou rejected these credentials (HTTP 401). Check the API key, or the client ID and client secret.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message:
-						'Jelou accepted the credentials but refused access to this project (HTTP 403). Check the Project ID.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message:
-						'Jelou accepted the credentials, but found no External Support integration for the Project ID (HTTP 404). Enter a project that has an integration to complete the check.',
-				},
-			},
-		],
-	};
 }

@@ -11,6 +11,7 @@ import { integrationFields, integrationOperations } from './actions/integration/
 import { messageFields, messageOperations } from './actions/message/Message.resource';
 import { optionsCollection } from './actions/options';
 import { router } from './actions/router';
+import { CREDENTIAL_TEST, testJelouCredential } from './transport/probe';
 
 export class Jelou implements INodeType {
 	description: INodeTypeDescription = {
@@ -31,6 +32,9 @@ export class Jelou implements INodeType {
 			{
 				name: 'jelouApi',
 				required: true,
+				// The credential's Test button runs this node's method (both nodes name it, so n8n
+				// finds it whichever node it looks at first).
+				testedBy: 'jelouApiTest',
 			},
 		],
 		properties: [
@@ -64,6 +68,8 @@ export class Jelou implements INodeType {
 			optionsCollection,
 		],
 	};
+
+	methods = { credentialTest: { [CREDENTIAL_TEST]: testJelouCredential } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

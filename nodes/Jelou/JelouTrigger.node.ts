@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { optionalFields, projectIdField } from './helpers/fields';
+import { nodeOptions, projectIdField } from './helpers/fields';
 import {
 	ALL_EVENTS,
 	EVENT_CONVERSATION_CLOSE,
@@ -21,6 +21,7 @@ import {
 import { createRegistration, deleteRegistration, registrationExists } from './trigger/registration';
 import { SIGNATURE_HEADER, hasExpectedAuthorization, verifySignature } from './trigger/signature';
 import { activeRegistration, credentialSigningSecret, eventObject, readBody, refuse } from './trigger/webhook';
+import { CREDENTIAL_TEST, testJelouCredential } from './transport/probe';
 
 interface TriggerOptions {
 	expectedAuthorization?: string;
@@ -39,8 +40,8 @@ export class JelouTrigger implements INodeType {
 		displayName: 'Jelou Trigger',
 		name: 'jelouTrigger',
 		icon: { light: 'file:jelou.svg', dark: 'file:jelou.dark.svg' },
-		group: ['trigger'],
 		version: 1,
+		group: ['trigger'],
 		subtitle:
 			'={{ ($parameter["events"] || []).includes("*") ? "All events" : ($parameter["events"] || []).join(", ") }}',
 		description: 'Starts the workflow when Jelou sends a conversation or message event of the External Support integration',
@@ -53,6 +54,9 @@ export class JelouTrigger implements INodeType {
 			{
 				name: 'jelouApi',
 				required: true,
+				// The credential's Test button runs this node's method (both nodes name it, so n8n
+				// finds it whichever node it looks at first).
+				testedBy: 'jelouApiTest',
 			},
 		],
 		webhooks: [
@@ -122,7 +126,7 @@ export class JelouTrigger implements INodeType {
 				{ registerWebhook: [true] },
 				'ID of the Jelou project whose integration should send its events to this trigger',
 			),
-			optionalFields('Options', [
+			nodeOptions([
 				{
 					displayName: 'Expected Webhook Authorization',
 					name: 'expectedAuthorization',
@@ -152,6 +156,8 @@ export class JelouTrigger implements INodeType {
 			]),
 		],
 	};
+
+	methods = { credentialTest: { [CREDENTIAL_TEST]: testJelouCredential } };
 
 	webhookMethods = {
 		default: {

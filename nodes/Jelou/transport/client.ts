@@ -1,5 +1,6 @@
 import type {
-	ICredentialsDecrypted,
+	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -27,6 +28,9 @@ import { RequestPacer, waitUnlessCancelled } from './pacer';
 export type JelouContext = IExecuteFunctions | IHookFunctions;
 
 export const CREDENTIAL_TYPE = 'jelouApi';
+
+/** Sends one prepared request with the credential applied; HTTP statuses come back, not thrown. */
+export type Deliver = (options: IHttpRequestOptions) => Promise<IN8nHttpFullResponse>;
 
 export type RetryPolicy =
 	/** Reads: resend on 429, 502/503/504, connection resets and time-outs. */
@@ -91,7 +95,10 @@ export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = {
  */
 export class JelouTransport {
 	private constructor(
-		private readonly ctx: JelouContext,
+		/** Sends one prepared request with the credential applied; statuses come back, not thrown. */
+		private readonly deliver: Deliver,
+		/** Only an execution can be cancelled; the trigger's hooks and the credential test run to their end. */
+		private readonly signal: AbortSignal | undefined,
 		readonly baseUrl: string,
 		readonly messagingBaseUrl: string,
 		/** Whether the credential has a signing secret (needed for the messaging host). */
@@ -100,11 +107,6 @@ export class JelouTransport {
 		readonly settings: TransportSettings,
 		/** Shared pacing of this execution: slows every request down when Jelou throttles. */
 		readonly pacer: RequestPacer,
-		/**
-		 * The credential as already read, handed back to n8n with each request: otherwise n8n
-		 * loads and decrypts it again for every single request of a long run.
-		 */
-		private readonly credentialsDecrypted?: ICredentialsDecrypted,
 	) {}
 
 	static async create(
@@ -112,6 +114,28 @@ export class JelouTransport {
 		settings: Partial<TransportSettings> = {},
 	): Promise<JelouTransport> {
 		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+		// The credential as already read, handed back to n8n with each request: otherwise n8n
+		// loads and decrypts it again for every single request of a long run.
+		const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		const additional: IAdditionalCredentialOptions | undefined = reference?.id
+			? { credentialsDecrypted: { id: reference.id, name: reference.name, type: CREDENTIAL_TYPE, data: credentials } }
+			: undefined;
+		const deliver: Deliver = async (options) =>
+			(await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, additional)) as IN8nHttpFullResponse;
+		const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal?.() : undefined;
+		return JelouTransport.withSender(credentials, deliver, settings, signal);
+	}
+
+	/**
+	 * A transport over any sender: n8n's authenticated helper (`create`), or the credential test's
+	 * own (see probe.ts), which has no such helper.
+	 */
+	static withSender(
+		credentials: ICredentialDataDecryptedObject,
+		deliver: Deliver,
+		settings: Partial<TransportSettings> = {},
+		signal?: AbortSignal,
+	): JelouTransport {
 		const baseUrl = normalizeBaseUrl(credentials.baseUrl, 'Base URL', DEFAULT_JELOU_BASE_URL);
 		const messagingBaseUrl = normalizeBaseUrl(
 			credentials.messagingBaseUrl,
@@ -119,20 +143,15 @@ export class JelouTransport {
 			DEFAULT_JELOU_MESSAGING_URL,
 		);
 		const merged = { ...DEFAULT_TRANSPORT_SETTINGS, ...settings };
-		const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
-		const decrypted: ICredentialsDecrypted | undefined =
-			reference?.id
-				? { id: reference.id, name: reference.name, type: CREDENTIAL_TYPE, data: credentials }
-				: undefined;
 		return new JelouTransport(
-			ctx,
+			deliver,
+			signal,
 			baseUrl,
 			messagingBaseUrl,
 			typeof credentials.signingSecret === 'string' && credentials.signingSecret !== '',
 			collectSecrets(credentials),
 			merged,
 			new RequestPacer(merged.concurrency),
-			decrypted,
 		);
 	}
 
@@ -152,8 +171,7 @@ export class JelouTransport {
 			});
 		}
 		const policy = req.retry ?? 'idempotent';
-		// Only an execution can be cancelled; the trigger's hooks run to their end.
-		const signal = 'getExecutionCancelSignal' in this.ctx ? this.ctx.getExecutionCancelSignal?.() : undefined;
+		const signal = this.signal;
 
 		for (let attempt = 0; ; attempt++) {
 			await this.pacer.waitTurn(signal);
@@ -225,12 +243,7 @@ export class JelouTransport {
 		// Cancelling the execution also drops the request in flight instead of waiting for its
 		// answer (up to the whole time-out).
 		if (signal) options.abortSignal = signal;
-		return (await this.ctx.helpers.httpRequestWithAuthentication.call(
-			this.ctx,
-			CREDENTIAL_TYPE,
-			options,
-			this.credentialsDecrypted ? { credentialsDecrypted: this.credentialsDecrypted } : undefined,
-		)) as IN8nHttpFullResponse;
+		return await this.deliver(options);
 	}
 
 	private scrub(error: JelouRequestError): JelouRequestError {

@@ -12,7 +12,7 @@ describe('Jelou node description', () => {
 		expect(description.name).toBe('jelou');
 		expect(description.displayName).toBe('Jelou');
 		expect(description.version).toBe(1);
-		expect(description.credentials).toEqual([{ name: 'jelouApi', required: true }]);
+		expect(description.credentials).toEqual([{ name: 'jelouApi', required: true, testedBy: 'jelouApiTest' }]);
 		const resource = byName('resource')[0];
 		expect((resource.options as INodePropertyOptions[]).map((o) => o.value)).toContain('conversation');
 		const operation = byName('operation').find((p) => p.displayOptions?.show?.resource?.includes('conversation'));

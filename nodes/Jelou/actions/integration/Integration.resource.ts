@@ -11,36 +11,7 @@ import { operationPicker, projectIdField } from '../../helpers/fields';
  * (only the fields sent change, the signing secret stays) and deleting it (irreversible).
  */
 export const integrationOperations: INodeProperties[] = [
-	operationPicker(
-		'integration',
-		[
-			{
-				name: 'Create',
-				value: 'create',
-				description: "Create or replace the project's External Support integration (its webhook)",
-				action: 'Create an integration',
-			},
-			{
-				name: 'Delete',
-				value: 'delete',
-				description: "Delete the project's External Support integration; Jelou stops sending events",
-				action: 'Delete an integration',
-			},
-			{
-				name: 'Get',
-				value: 'get',
-				description: "Get the project's External Support integration",
-				action: 'Get an integration',
-			},
-			{
-				name: 'Update',
-				value: 'update',
-				description: "Change the integration's webhook URL or authentication, keeping its signing secret",
-				action: 'Update an integration',
-			},
-		],
-		'get',
-	),
+	operationPicker('integration', [create.option, remove.option, get.option, update.option], 'get'),
 ];
 
 export const integrationFields: INodeProperties[] = [

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { getIdParameter } from '../../helpers/parameters';
 import type { OperationHandler } from '../../helpers/runner';
@@ -29,4 +29,12 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 		retry: 'notProcessedOnly',
 	});
 	return { deleted: true, projectId };
+};
+
+/** This operation in the resource's Operation picker. */
+export const option: INodePropertyOptions = {
+	name: 'Delete',
+	value: 'delete',
+	description: "Delete the project's External Support integration; Jelou stops sending events",
+	action: 'Delete an integration',
 };

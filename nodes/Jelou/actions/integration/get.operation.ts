@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { OperationHandler } from '../../helpers/runner';
 import { getIdParameter } from '../../helpers/parameters';
@@ -14,3 +14,6 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 		bareShape: 'integration',
 	});
 };
+
+/** This operation in the resource's Operation picker. */
+export const option: INodePropertyOptions = { name: 'Get', value: 'get', description: "Get the project's External Support integration", action: 'Get an integration' };

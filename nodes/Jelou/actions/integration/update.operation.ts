@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkUrl, getIdParameter } from '../../helpers/parameters';
@@ -112,4 +112,12 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 	// The webhook secret was typed by the user; if Jelou echoes it, keep it out of the output.
 	delete result.authorization;
 	return result;
+};
+
+/** This operation in the resource's Operation picker. */
+export const option: INodePropertyOptions = {
+	name: 'Update',
+	value: 'update',
+	description: "Change the integration's webhook URL or authentication, keeping its signing secret",
+	action: 'Update an integration',
 };

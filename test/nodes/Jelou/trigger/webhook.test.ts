@@ -84,7 +84,7 @@ describe('description', () => {
 		expect(description.group).toEqual(['trigger']);
 		expect(description.inputs).toEqual([]);
 		expect(description.outputs).toEqual(['main']);
-		expect(description.credentials).toEqual([{ name: 'jelouApi', required: true }]);
+		expect(description.credentials).toEqual([{ name: 'jelouApi', required: true, testedBy: 'jelouApiTest' }]);
 		expect(description.webhooks).toEqual([
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'jelou' },
 		]);
