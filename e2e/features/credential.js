@@ -46,6 +46,53 @@ function define(ctx) {
 		assert.ok(probes.length >= 3, 'the wrong key was probed');
 		for (const p of probes.slice(2)) assert.equal(p, `GET /jelouapi/v1/external-support/${PROJECT} 401 invalid`);
 	});
+
+	test('the credential Test in the running server: a valid key on a project without an integration passes and says so; a wrong key and a wrong client secret fail with our own messages', { timeout: 5 * 60_000 }, async () => {
+		ctx.requireSetup();
+		const { rest } = await ctx.serverSession();
+		const { sb } = ctx;
+		const testCred = async (cred) => {
+			const r = await rest.request('POST', '/rest/credentials/test', {
+				credentials: { id: cred.id, name: cred.name, type: cred.type, data: cred.data },
+			});
+			assert.equal(r.status, 200, `credentials/test HTTP ${r.status}: ${r.text.slice(0, 300)}`);
+			return r.json.data;
+		};
+		sb.reset();
+		sb.clearIntegration();
+		try {
+			for (const cred of [ctx.creds.key, ctx.creds.basic]) {
+				const ok = await testCred(cred);
+				assert.equal(ok.status, 'OK', `${cred.name} on a project without an integration: ${ok.message}`);
+				// The key is valid, and the project has no integration yet (with what to do).
+				assert.equal(
+					ok.message,
+					`Jelou accepted the credentials. Project '${PROJECT}' has no External Support integration yet: create one with the Jelou node (Integration → Create), or let the Jelou Trigger register its webhook.`,
+				);
+			}
+			const probes = sb.requests.map((r) => `${r.method} ${r.path} ${r.status} ${r.auth}`);
+			assert.deepStrictEqual(probes, [
+				`GET /jelouapi/v1/external-support/${PROJECT} 404 api_key`,
+				`GET /jelouapi/v1/external-support/${PROJECT} 404 basic`,
+			]);
+
+			sb.reset();
+			const wrongKey = await testCred({ ...ctx.creds.key, data: { ...ctx.creds.key.data, apiKey: 'wrong-key' } });
+			const wrongBasic = await testCred({ ...ctx.creds.basic, data: { ...ctx.creds.basic.data, clientSecret: 'wrong-secret' } });
+			for (const [label, res] of [
+				['wrong API key', wrongKey],
+				['wrong client secret', wrongBasic],
+			]) {
+				assert.equal(res.status, 'Error', `${label} fails the test`);
+				// Our message, not n8n's generic "Authorization failed - please check your credentials".
+				assert.equal(res.message, 'Jelou rejected these credentials (HTTP 401). Check the API key, or the client ID and client secret.', label);
+				assert.ok(!res.message.includes('wrong-key') && !res.message.includes('wrong-secret'), `${label}: no secret in the message`);
+			}
+			assert.ok(sb.requests.length >= 2 && sb.requests.every((r) => r.status === 401), 'both were probed and refused');
+		} finally {
+			sb.setIntegration(ctx.seedIntegration);
+		}
+	});
 }
 
 module.exports = { define };
