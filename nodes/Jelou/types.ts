@@ -84,3 +84,22 @@ export type ParsedBody =
 	| { kind: 'empty' }
 	| { kind: 'json'; value: unknown }
 	| { kind: 'text'; text: string };
+
+/**
+ * A project's External Support integration as Get, Create and Update answer it, inside the
+ * envelope's `data` or bare (both are documented). The samples differ in which fields they print,
+ * so every field is optional. `signingSecret` comes only in Create's answer; Jelou never shows the
+ * webhook's `authorization`.
+ */
+export interface JelouIntegration {
+	id?: string;
+	/** The project (Jelou calls a project a "brain"). */
+	brainId?: string;
+	webhookUrl?: string;
+	/** How Jelou authenticates to the webhook: `bearer`, `api_key`, `basic` or `no_auth`. */
+	authType?: string;
+	signingSecret?: string;
+	createdAt?: string;
+	updatedAt?: string;
+	[key: string]: unknown;
+}

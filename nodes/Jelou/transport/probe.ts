@@ -20,7 +20,11 @@ import { JelouRequestError } from './errors';
  */
 export const CREDENTIAL_TEST = 'jelouApiTest';
 
-/** Used in the probe's path when the credential has no Project ID (Jelou checks the key first). */
+/**
+ * Used in the probe's path when the credential has no Project ID. Inferred, not documented: Jelou
+ * checks the key before the project (a wrong key answers 401 whatever the path), so a 404 here
+ * still means the key was accepted.
+ */
 const PLACEHOLDER_PROJECT = 'n8n-credential-check';
 
 /** One quick try: the user is waiting on the button. */

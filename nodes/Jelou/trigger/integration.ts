@@ -1,6 +1,7 @@
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
 import { textOf } from '../helpers/text';
+import type { JelouIntegration } from '../types';
 import { JelouRequestError, JelouTransport, toNodeError } from '../transport';
 
 /** Fewer, shorter retries than the action node: activation should fail fast and clearly. */
@@ -14,7 +15,7 @@ export interface IntegrationState {
 	signingSecret?: string;
 }
 
-function stateOf(data: IDataObject | undefined): IntegrationState {
+function stateOf(data: JelouIntegration | undefined): IntegrationState {
 	return {
 		webhookUrl: textOf(data?.webhookUrl),
 		authType: textOf(data?.authType),
@@ -62,7 +63,7 @@ export class IntegrationCalls {
 	/** The integration, or undefined when the project has none (404). */
 	async read(): Promise<IntegrationState | undefined> {
 		const outcome = await this.transport
-			.request<IDataObject>({
+			.request<JelouIntegration>({
 				method: 'GET',
 				path: this.path,
 				notFoundMessage: `Project '${this.projectId}' has no External Support integration`,
@@ -78,7 +79,7 @@ export class IntegrationCalls {
 	}
 
 	async create(body: IDataObject): Promise<IntegrationState> {
-		const data = await this.transport.request<IDataObject>({
+		const data = await this.transport.request<JelouIntegration>({
 			method: 'POST',
 			path: this.path,
 			body,
@@ -91,7 +92,7 @@ export class IntegrationCalls {
 	}
 
 	async update(body: IDataObject): Promise<void> {
-		await this.transport.request<IDataObject>({
+		await this.transport.request<JelouIntegration>({
 			method: 'PATCH',
 			path: this.path,
 			body,

@@ -4,6 +4,7 @@
  * and read every answer sample the page prints, in both shapes; every documented error status must
  * become our own message.
  */
+import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import type { IDataObject, NodeApiError } from 'n8n-workflow';
 
@@ -14,12 +15,16 @@ import {
 	DOC_BASE_URL,
 	DOC_ERROR_BODY,
 	DOC_PROJECT_ID,
+	DOC_MESSAGING_URL,
 	INTEGRATION_ENDPOINTS,
+	closeConversation,
 	createIntegration,
 	deleteIntegration,
 	documentedPath,
 	getConversation,
 	getIntegration,
+	sendMessage,
+	startConversation,
 	updateIntegration,
 	type DocumentedAnswer,
 	type DocumentedEndpoint,
@@ -270,3 +275,75 @@ describe('Get conversation', () => {
 		expect(output[0].json).toEqual(getConversation.success[0].body.data);
 	});
 });
+
+describe('conversation and message requests are exactly the documented bodies', () => {
+	/** Records the raw body and headers of one POST to `origin` + `path`, answering `reply`. */
+	function record(origin: string, path: string, reply: unknown, seen: Seen[]) {
+		nock(origin)
+			.post(path)
+			.reply(function (uri, body) {
+				seen.push({ method: 'POST', path: uri, body: typeof body === 'string' ? body : JSON.stringify(body), headers: this.req.headers });
+				return [200, reply as nock.Body];
+			});
+	}
+
+	it('Start conversation: every documented field, with the documented names and nesting', async () => {
+		const documented = startConversation.request[0];
+		const seen: Seen[] = [];
+		record(GATEWAY, BASE_PATH + documentedPath(documented.path, { projectId: DOC_PROJECT_ID }), getConversation.success[0].body, seen);
+		await runNode(node, {
+			params: {
+				resource: 'conversation',
+				operation: 'start',
+				projectId: DOC_PROJECT_ID,
+				botId: 'BOT_ID',
+				userId: 'USER_ID',
+				additionalFields: { initialMessage: 'Hello', metadataJson: '{"ticketId": "T-12345"}', assignmentType: 'queue', assignmentTarget: 'QUEUE_NAME' },
+				options: {},
+			},
+			credentials,
+		});
+		expect(JSON.parse(seen[0].body)).toEqual(documented.body);
+		expect(seen[0].headers[DOC_AUTH_HEADERS.apiKey]).toBe(TEST_API_KEY);
+		expect(String(seen[0].headers['content-type'])).toContain(DOC_AUTH_HEADERS.contentType);
+	});
+
+	it('Close conversation: botId, userId and a text redirectPayload', async () => {
+		const documented = closeConversation.request[0];
+		const seen: Seen[] = [];
+		record(GATEWAY, BASE_PATH + documentedPath(documented.path, { projectId: DOC_PROJECT_ID }), { message: ['Closed'], statusMessage: 'success', status: 1 }, seen);
+		await runNode(node, {
+			params: { resource: 'conversation', operation: 'close', projectId: DOC_PROJECT_ID, botId: 'BOT_ID', userId: 'USER_ID', additionalFields: { closingMessage: 'Goodbye' }, options: {} },
+			credentials,
+		});
+		expect(JSON.parse(seen[0].body)).toEqual(documented.body);
+	});
+
+	it('Send message: the documented body on the messaging host, signed over the exact bytes, no API key', async () => {
+		const documented = sendMessage.request[0];
+		const seen: Seen[] = [];
+		const messaging = new URL(DOC_MESSAGING_URL);
+		record(messaging.origin, messaging.pathname + documented.path, { message: ['ok'], statusMessage: 'success', status: 1 }, seen);
+		await runNode(node, {
+			params: {
+				resource: 'message',
+				operation: 'send',
+				projectId: 'PROJECT_ID',
+				roomId: 'ROOM_ID',
+				botId: 'BOT_ID',
+				userId: 'USER_ID',
+				messageType: 'text',
+				text: 'Hello',
+				additionalFields: { messageId: 'MESSAGE_ID' },
+				options: {},
+			},
+			credentials: { ...credentials, signingSecret: 'whsec-contract-5ecr3t', messagingBaseUrl: DOC_MESSAGING_URL },
+		});
+		expect(JSON.parse(seen[0].body)).toEqual(documented.body);
+		const signature = `sha256=${createHmac('sha256', 'whsec-contract-5ecr3t').update(seen[0].body).digest('hex')}`;
+		expect(seen[0].headers[DOC_AUTH_HEADERS.signature]).toBe(signature);
+		expect(seen[0].headers[DOC_AUTH_HEADERS.apiKey]).toBeUndefined();
+		expect(seen[0].headers[DOC_AUTH_HEADERS.basic]).toBeUndefined();
+	});
+});
+
