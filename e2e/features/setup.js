@@ -201,8 +201,6 @@ function createContext(rt, features) {
 			messagingBaseUrl: sb.messagingBaseUrl,
 			signingSecret: secrets.wrongSigningSecret,
 		});
-		// No signing secret: for a trigger that creates the integration (it keeps the new secret).
-		ctx.creds.noSecret = apiKeyCred('JelouE2eCredNoS1', 'Jelou e2e (no signing secret)', { messagingBaseUrl: sb.messagingBaseUrl });
 		ctx.triggerWebhookId = wf.webhookUuid(`trigger-${rt.line}`);
 		await n8n.importCredentials(Object.values(ctx.creds));
 		const workflows = [];
