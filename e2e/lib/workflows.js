@@ -2,6 +2,7 @@
 // Builders for the credentials and workflows the e2e tests and `npm start`
 // import into n8n. Node types and versions used exist in n8n 1.123 and 2.41.
 
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { NODE_TYPE, CREDENTIAL_TYPE, PACKAGE_NAME } = require('./n8n');
@@ -145,8 +146,14 @@ function sandboxControl({ name, url, method = 'POST', body, position = [0, 0] })
 	};
 }
 
-/** Jelou Trigger node; `webhookId` fixes its production URL: /webhook/<webhookId>/jelou. */
-function jelouTrigger({ name = 'Jelou Trigger', credential, webhookId, events = ['*'], options = {}, position = [0, 0] }) {
+/**
+ * Jelou Trigger node; `webhookId` fixes its production URL: /webhook/<webhookId>/jelou.
+ * `registration` ({ projectId }) turns on "Register Webhook in Jelou" for that project.
+ */
+function jelouTrigger({ name = 'Jelou Trigger', credential, webhookId, events = ['*'], options = {}, position = [0, 0], registration }) {
+	const parameters = { events };
+	if (registration) Object.assign(parameters, { registerWebhook: true, projectId: registration.projectId });
+	parameters.options = options;
 	return {
 		id: nodeId(name),
 		name,
@@ -154,14 +161,15 @@ function jelouTrigger({ name = 'Jelou Trigger', credential, webhookId, events = 
 		typeVersion: 1,
 		position,
 		webhookId,
-		parameters: { events, options },
+		parameters,
 		credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
 	};
 }
 
-/** Deterministic v4-shaped UUID for a webhookId. */
+/** Deterministic v4-shaped UUID for a webhookId: a hash of the seed, so different seeds never collide. */
 function webhookUuid(seed) {
-	return nodeId(`webhook:${seed}`);
+	const hex = crypto.createHash('sha256').update(`webhook:${seed}`).digest('hex');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /**
