@@ -5,7 +5,7 @@
 //  - @n8n/eslint-plugin-community-nodes `recommended` (on the sources and on package.json);
 //  - eslint-plugin-n8n-nodes-base: the `community` set on package.json, `credentials` on
 //    credentials/, `nodes` on nodes/, with the same rules switched off as in n8n's CLI.
-// scripts/check-package.mjs re-lints the packed tarball and the sources with `n8nScanConfig`
+// tools/scripts/check-package.mjs re-lints the packed tarball and the sources with `n8nScanConfig`
 // below and inline `eslint-disable` comments ignored, as n8n's verification does.
 import js from '@eslint/js';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
@@ -81,7 +81,7 @@ export default tseslint.config(
  * The configuration n8n's verification scanner (@n8n/scan-community-package 0.32) lints a package
  * with: community plugin `recommended`, `no-console`, the three eslint-plugin-n8n-nodes-base sets
  * (the `.ts` globs apply to sources only) and the TypeScript parser for JSON. Used by
- * scripts/check-package.mjs on the tarball (compiled .js, package.json) and on the sources.
+ * tools/scripts/check-package.mjs on the tarball (compiled .js, package.json) and on the sources.
  */
 export const n8nScanConfig = [
 	communityRecommended,

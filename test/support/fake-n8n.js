@@ -1,7 +1,7 @@
 'use strict';
 /**
  * The one stand-in for the contexts n8n gives our nodes, shared by every unit test and by the
- * benchmark (plain CommonJS so that bench/ can load it next to the compiled dist/):
+ * benchmark (plain CommonJS so that tools/bench/ can load it next to the compiled dist/):
  * - an execute context (IExecuteFunctions) for the Jelou node's execute(),
  * - a hook context (IHookFunctions) for the trigger's webhookMethods,
  * - a webhook context (IWebhookFunctions) for the trigger's webhook().

@@ -25,7 +25,7 @@ import {
 } from '../../support/context';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startSandbox } = require('../../../sandbox/server.js') as {
+const { startSandbox } = require('../../../tools/sandbox/server.js') as {
 	startSandbox: (options: Record<string, unknown>) => Promise<Sandbox>;
 };
 

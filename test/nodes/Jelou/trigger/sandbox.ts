@@ -1,5 +1,5 @@
 /**
- * The local fake Jelou (sandbox/server.js, plain JS) with the few members these tests use, and a
+ * The local fake Jelou (tools/sandbox/server.js, plain JS) with the few members these tests use, and a
  * local HTTP server that plays n8n's webhook endpoint: it feeds each request it receives (raw body
  * and headers) into JelouTrigger.webhook() through the fake context and answers what n8n would.
  */
@@ -47,7 +47,7 @@ export interface Sandbox {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startSandbox } = require('../../../../sandbox/server.js') as {
+const { startSandbox } = require('../../../../tools/sandbox/server.js') as {
 	startSandbox: (options: Record<string, unknown>) => Promise<Sandbox>;
 };
 

@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+'use strict';
+// End-to-end tests against real n8n (`npm run test:e2e`).
+//
+//   node tools/scripts/e2e.js                 both lines: n8n 1.123.50 (Node 20) and n8n 2.41.1 (Node 24)
+//   node tools/scripts/e2e.js --n8n 1         only one line (also --n8n 2)
+//   node tools/scripts/e2e.js --no-build      test the existing dist/ as it is
+//   node tools/scripts/e2e.js --sequential-install   install missing runtimes one after the other
+//   anything else (e.g. --test-reporter=spec, --test-name-pattern=...) goes to `node --test`
+//
+// Steps: npm run build → npm pack (once) → install the missing pinned n8n
+// runtimes (tools/runtime/n8n-*, see tools/scripts/install-n8n.js) → node --test over
+// tools/e2e/tests/. A runtime that cannot be installed makes its test file FAIL with
+// the install error (it is never skipped silently). Env: E2E_KEEP=1 keeps the
+// temp n8n user folders for inspection.
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+
+const { ensureInstalled, getRuntime, isInstalled, REPO_ROOT } = require('../harness/runtime');
+const { buildPackage, packPackage, makeTempDir } = require('../harness/n8n');
+const { installHooks, isStopping } = require('../harness/procs');
+
+
+// Off a terminal, one character per test and a summary line (tools/scripts/node-test-reporter.mjs),
+// unless a --test-reporter is given.
+function compactReporter(passthrough) {
+	if (passthrough.some((a) => a.startsWith('--test-reporter'))) return [];
+	return [`--test-reporter=${path.join(REPO_ROOT, 'tools', 'scripts', 'node-test-reporter.mjs')}`];
+}
+function parseArgs(argv) {
+	const out = { lines: [], build: true, parallelInstall: true, passthrough: [] };
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i];
+		if (a === '--n8n') out.lines.push(argv[++i]);
+		else if (a.startsWith('--n8n=')) out.lines.push(a.slice(6));
+		else if (a === '--no-build') out.build = false;
+		else if (a === '--sequential-install') out.parallelInstall = false;
+		else out.passthrough.push(a);
+	}
+	if (out.lines.length === 0) out.lines = ['1', '2'];
+	out.lines = [...new Set(out.lines.map((l) => String(getRuntime(l).line)))];
+	return out;
+}
+
+const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+async function main() {
+	const args = parseArgs(process.argv.slice(2));
+	installHooks({ uncaught: true });
+	const t0 = Date.now();
+	const timings = [];
+	const phase = async (name, fn) => {
+		const s = Date.now();
+		try {
+			return await fn();
+		} finally {
+			timings.push([name, Date.now() - s]);
+		}
+	};
+
+	const say = (s) => console.log(`[e2e] ${s}`);
+	if (args.build) {
+		await phase('build', () => buildPackage({ print: say }));
+	}
+	const packDir = makeTempDir('n8n-jelou-pack-');
+	const tgz = await phase('pack', () => packPackage({ destDir: packDir, print: say }));
+	say(`package: ${path.basename(tgz)}`);
+
+	// Install the runtimes that are missing (in parallel: most of the time is
+	// registry metadata and one single-threaded sqlite3 compile each).
+	const env = { ...process.env, E2E_PACKAGE_TGZ: tgz };
+	const missing = args.lines.filter((l) => !isInstalled(l));
+	for (const l of args.lines) if (!missing.includes(l)) say(`${getRuntime(l).name} already installed`);
+	const installOne = async (l) => {
+		try {
+			await ensureInstalled(l);
+		} catch (e) {
+			if (isStopping()) return; // Ctrl-C: the signal handler exits
+			env[`E2E_INSTALL_ERROR_${l}`] = e.message;
+			console.error(`[e2e] ERROR: ${getRuntime(l).name} could not be installed; its tests will fail.\n${e.message}`);
+		}
+	};
+	if (missing.length) {
+		await phase(`install n8n runtime(s) ${missing.join(', ')}`, async () => {
+			if (args.parallelInstall) await Promise.all(missing.map(installOne));
+			else for (const l of missing) await installOne(l);
+		});
+	}
+
+	const files = args.lines.map((l) => path.join(REPO_ROOT, 'tools', 'e2e', 'tests', `n8n-${l}.e2e.test.js`));
+	for (const f of files) if (!fs.existsSync(f)) throw new Error(`missing test file ${f}`);
+	say(`running: node --test ${files.map((f) => path.relative(REPO_ROOT, f)).join(' ')}`);
+	const code = await phase(
+		'node --test',
+		() =>
+			new Promise((resolve) => {
+				// Same process group: Ctrl-C reaches the test files, which stop their n8n.
+				const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...compactReporter(args.passthrough), ...args.passthrough, ...files], {
+					cwd: REPO_ROOT,
+					env,
+					stdio: 'inherit',
+				});
+				const forward = (sig) => child.kill(sig);
+				process.removeAllListeners('SIGINT');
+				process.on('SIGINT', () => {}); // the child got it too; wait for it
+				process.removeAllListeners('SIGTERM');
+				process.on('SIGTERM', () => forward('SIGTERM'));
+				child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
+			}),
+	);
+	fs.rmSync(packDir, { recursive: true, force: true });
+	console.log(`[e2e] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(Date.now() - t0)}`);
+	process.exit(code);
+}
+
+main().catch((e) => {
+	if (isStopping()) return; // interrupted: the signal handler stops everything and exits
+	console.error(`[e2e] ERROR: ${e.message}`);
+	process.exit(1);
+});
