@@ -583,6 +583,9 @@ function defineQueueSuite(line) {
 			const final = await timed('scenario: worker kill recovery', () => waitExecution(execId, 5 * 60_000));
 			const recoveredAfter = Date.now() - killedAt;
 			const ranOn = cluster.executionsByWorker()[execId];
+			const shown = await rest.execution(execId).catch(() => undefined);
+			const error = shown?.data?.resultData?.error;
+			if (error) console.log(`what the user sees on execution ${execId}: ${error.name ?? ''} "${error.message}"${error.description ? ` (${error.description})` : ''}`);
 			console.log(
 				`execution ${execId}: status "${final.status}" ${secs(recoveredAfter)} after the kill; "Worker started execution" logged by ${JSON.stringify(ranOn)}`,
 			);
