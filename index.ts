@@ -1,3 +1,3 @@
 export { JelouApi } from './credentials/JelouApi.credentials';
 export { Jelou } from './nodes/Jelou/Jelou.node';
-export { JelouTrigger } from './nodes/JelouTrigger/JelouTrigger.node';
+export { JelouTrigger } from './nodes/Jelou/JelouTrigger.node';

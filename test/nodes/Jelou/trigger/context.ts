@@ -17,8 +17,8 @@ import type {
 import { NodeApiError } from 'n8n-workflow';
 import { httpRequest } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
 
-import { JelouApi } from '../../../credentials/JelouApi.credentials';
-import { JelouTrigger } from '../../../nodes/JelouTrigger/JelouTrigger.node';
+import { JelouApi } from '../../../../credentials/JelouApi.credentials';
+import { JelouTrigger } from '../../../../nodes/Jelou/JelouTrigger.node';
 
 export const SIGNING_SECRET = 'whsec-test-5ecr3t-0003';
 export const OTHER_SECRET = 'whsec-other-5ecr3t-0004';

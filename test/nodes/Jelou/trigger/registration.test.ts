@@ -5,8 +5,8 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { JelouTrigger } from '../../../nodes/JelouTrigger/JelouTrigger.node';
-import { REGISTRATION_KEY } from '../../../nodes/JelouTrigger/registration';
+import { JelouTrigger } from '../../../../nodes/Jelou/JelouTrigger.node';
+import { REGISTRATION_KEY } from '../../../../nodes/Jelou/trigger/registration';
 import { API_KEY, allResponses, callWebhook, createHookContext, node, sign } from './context';
 import { fakeN8n, sandbox, type FakeN8n, type Sandbox } from './sandbox';
 

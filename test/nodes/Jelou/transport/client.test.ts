@@ -13,8 +13,8 @@ import {
 	checkId,
 	parseRetryAfter,
 	type TransportSettings,
-} from '../../nodes/Jelou/transport';
-import { closedConversation, envelope, errorBody } from '../fixtures/conversations';
+} from '../../../../nodes/Jelou/transport';
+import { closedConversation, envelope, errorBody } from '../../../fixtures/conversations';
 import {
 	SECRETS,
 	TEST_API_KEY,
@@ -22,7 +22,7 @@ import {
 	basicCredentials,
 	createContext,
 	expectNoSecrets,
-} from '../helpers/context';
+} from '../../../helpers/context';
 
 const HOST = 'https://jelou.test';
 const PREFIX = '/jelouapi/v1/external-support';

@@ -1,7 +1,7 @@
 /**
  * JelouTrigger.webhook(): signature, replay window, body checks, event filter and the output item.
  */
-import { JelouTrigger } from '../../../nodes/JelouTrigger/JelouTrigger.node';
+import { JelouTrigger } from '../../../../nodes/Jelou/JelouTrigger.node';
 import {
 	OTHER_SECRET,
 	SIGNING_SECRET,

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { getIdParameter } from '../../helpers/parameters';
 import type { JelouTransport } from '../../transport';
-import { requiredIdField } from '../../descriptions/shared';
+import { requiredIdField } from '../../helpers/fields';
 
 const showFor = { resource: ['conversation'], operation: ['close'] };
 

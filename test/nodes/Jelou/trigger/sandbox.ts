@@ -47,7 +47,7 @@ export interface Sandbox {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startSandbox } = require('../../../sandbox/server.js') as {
+const { startSandbox } = require('../../../../sandbox/server.js') as {
 	startSandbox: (options: Record<string, unknown>) => Promise<Sandbox>;
 };
 

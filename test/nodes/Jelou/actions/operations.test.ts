@@ -2,10 +2,10 @@ import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import type { NodeApiError } from 'n8n-workflow';
 
-import { Jelou } from '../../../nodes/Jelou/Jelou.node';
-import { SIGNING_SECRET_NOTICE } from '../../../nodes/Jelou/actions/integration/create';
-import { activeConversation, closedConversation, envelope, errorBody } from '../../fixtures/conversations';
-import { TEST_API_KEY, apiKeyCredentials, expectNoSecrets, runNode } from '../../helpers/context';
+import { Jelou } from '../../../../nodes/Jelou/Jelou.node';
+import { SIGNING_SECRET_NOTICE } from '../../../../nodes/Jelou/actions/integration/create.operation';
+import { activeConversation, closedConversation, envelope, errorBody } from '../../../fixtures/conversations';
+import { TEST_API_KEY, apiKeyCredentials, expectNoSecrets, runNode } from '../../../helpers/context';
 
 const HOST = 'https://jelou.test';
 const MESSAGING = 'https://chat.jelou.test';

@@ -17,7 +17,7 @@ import {
 	eventNameOf,
 	isSelected,
 	toOutputItem,
-} from './event';
+} from './trigger/event';
 import {
 	type Registration,
 	createRegistration,
@@ -26,8 +26,8 @@ import {
 	readRegistration,
 	registrationEnabled,
 	registrationExists,
-} from './registration';
-import { SIGNATURE_HEADER, hasExpectedAuthorization, verifySignature } from './signature';
+} from './trigger/registration';
+import { SIGNATURE_HEADER, hasExpectedAuthorization, verifySignature } from './trigger/signature';
 
 interface TriggerOptions {
 	expectedAuthorization?: string;

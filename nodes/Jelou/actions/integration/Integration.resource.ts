@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as create from '../actions/integration/create';
-import * as get from '../actions/integration/get';
-import { projectIdField } from './shared';
+import * as create from './create.operation';
+import * as get from './get.operation';
+import { projectIdField } from '../../helpers/fields';
 
 /**
  * Jelou documents creating and reading an integration; updating or deleting one is not documented

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { getIdParameter, parseJsonObject } from '../../helpers/parameters';
 import type { JelouTransport } from '../../transport';
-import { requiredIdField } from '../../descriptions/shared';
+import { requiredIdField } from '../../helpers/fields';
 
 const showFor = { resource: ['conversation'], operation: ['start'] };
 

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { checkUrl, getIdParameter, getRequiredText } from '../../helpers/parameters';
 import type { JelouTransport } from '../../transport';
-import { requiredIdField } from '../../descriptions/shared';
+import { requiredIdField } from '../../helpers/fields';
 
 const showFor = { resource: ['message'], operation: ['send'] };
 const MEDIA_TYPES = ['image', 'video', 'audio', 'document'];

@@ -1,9 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as close from '../actions/conversation/close';
-import * as get from '../actions/conversation/get';
-import * as start from '../actions/conversation/start';
-import { projectIdField } from './shared';
+import * as close from './close.operation';
+import * as get from './get.operation';
+import * as start from './start.operation';
+import { projectIdField } from '../../helpers/fields';
 
 export const conversationOperations: INodeProperties[] = [
 	{

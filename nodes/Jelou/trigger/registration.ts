@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { JelouRequestError, JelouTransport, checkId, toNodeApiError } from '../Jelou/transport';
+import { JelouRequestError, JelouTransport, checkId, toNodeApiError } from '../transport';
 
 /**
  * Optional registration of the trigger's URL as the webhook of a project's External Support

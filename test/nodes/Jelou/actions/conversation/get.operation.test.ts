@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { NodeApiError } from 'n8n-workflow';
 
-import { Jelou } from '../../../nodes/Jelou/Jelou.node';
+import { Jelou } from '../../../../../nodes/Jelou/Jelou.node';
 import {
 	activeConversation,
 	closedConversation,
 	envelope,
 	errorBody,
-} from '../../fixtures/conversations';
+} from '../../../../fixtures/conversations';
 import {
 	TEST_API_KEY,
 	TEST_BASE_URL,
@@ -19,7 +19,7 @@ import {
 	basicCredentials,
 	expectNoSecrets,
 	runNode,
-} from '../../helpers/context';
+} from '../../../../helpers/context';
 
 const HOST = 'https://jelou.test';
 

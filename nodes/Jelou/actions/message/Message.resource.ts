@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as send from '../actions/message/send';
-import { projectIdField } from './shared';
+import * as send from './send.operation';
+import { projectIdField } from '../../helpers/fields';
 
 export const messageOperations: INodeProperties[] = [
 	{

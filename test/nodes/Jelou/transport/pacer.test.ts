@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 
-import { JelouRequestError } from '../../nodes/Jelou/transport/errors';
-import { RequestPacer, waitUnlessCancelled } from '../../nodes/Jelou/transport/pacer';
+import { JelouRequestError } from '../../../../nodes/Jelou/transport/errors';
+import { RequestPacer, waitUnlessCancelled } from '../../../../nodes/Jelou/transport/pacer';
 
 /** A clock the test moves by hand, so cool-downs and pauses need no real waiting. */
 function manualClock(start = 1_000_000) {

@@ -1,0 +1,83 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { runForEachItem, toNodeError } from '../helpers/runner';
+import { JelouTransport, MAX_CONCURRENCY, type TransportSettings } from '../transport';
+import * as conversationClose from './conversation/close.operation';
+import * as conversationGet from './conversation/get.operation';
+import * as conversationStart from './conversation/start.operation';
+import * as integrationCreate from './integration/create.operation';
+import * as integrationGet from './integration/get.operation';
+import * as messageSend from './message/send.operation';
+
+export type OperationHandler = (
+	this: IExecuteFunctions,
+	transport: JelouTransport,
+	itemIndex: number,
+) => Promise<IDataObject | IDataObject[]>;
+
+/** Every operation of the node, keyed "resource:operation". */
+export const operations: Record<string, OperationHandler> = {
+	'conversation:get': conversationGet.execute,
+	'conversation:start': conversationStart.execute,
+	'conversation:close': conversationClose.execute,
+	'message:send': messageSend.execute,
+	'integration:get': integrationGet.execute,
+	'integration:create': integrationCreate.execute,
+};
+
+function readTransportSettings(ctx: IExecuteFunctions): Partial<TransportSettings> {
+	const options = ctx.getNodeParameter('options', 0, {}) as {
+		concurrency?: number;
+		maxRetries?: number;
+		timeout?: number;
+	};
+	const settings: Partial<TransportSettings> = {};
+	if (typeof options.concurrency === 'number' && options.concurrency >= 1) {
+		settings.concurrency = Math.min(Math.floor(options.concurrency), MAX_CONCURRENCY);
+	}
+	if (typeof options.maxRetries === 'number' && options.maxRetries >= 0) {
+		settings.maxRetries = Math.floor(options.maxRetries);
+	}
+	if (typeof options.timeout === 'number' && options.timeout > 0) {
+		settings.timeoutMs = Math.floor(options.timeout);
+	}
+	return settings;
+}
+
+/** The node's execute(): picks the operation, builds the one transport of this run, runs every item. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = operations[`${resource}:${operation}`];
+	if (!handler) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of resource "${resource}" is not supported`,
+			{ description: 'Pick an operation from the list; this workflow may come from a newer version of the node.' },
+		);
+	}
+
+	let transport: JelouTransport;
+	try {
+		transport = await JelouTransport.create(this, readTransportSettings(this));
+	} catch (error) {
+		// A broken credential (for example an invalid Base URL) fails every item the same way.
+		const nodeError = toNodeError(this, error, 0);
+		if (!this.continueOnFail()) throw nodeError;
+		return [
+			this.getInputData().map((_, itemIndex) => ({
+				json: { error: nodeError.message },
+				error: toNodeError(this, error, itemIndex),
+				pairedItem: { item: itemIndex },
+			})),
+		];
+	}
+
+	const output = await runForEachItem(
+		this,
+		async (itemIndex) => await handler.call(this, transport, itemIndex),
+		{ concurrency: transport.pacer.limit, redact: (text) => transport.redact(text) },
+	);
+	return [output];
+}
