@@ -13,6 +13,7 @@ import {
 	SIGN_BODY_HEADER,
 } from '../../../credentials/JelouApi.credentials';
 import type { JelouEnvelope } from '../types';
+import { AdaptiveConcurrency, FixedConcurrency, type ConcurrencyLimit } from './concurrency';
 import { RequestPacer, waitUnlessCancelled } from './pacer';
 import {
 	JelouRequestError,
@@ -58,8 +59,11 @@ export interface JelouRequest {
 }
 
 export interface TransportSettings {
-	/** Items in flight at once; the pacer lowers it for a while when Jelou throttles. */
-	concurrency: number;
+	/**
+	 * Items in flight at once, fixed (the user's Concurrency option). Unset: adaptive, the limit is
+	 * found while the run goes (concurrency.ts).
+	 */
+	concurrency?: number;
 	/** Per-request time-out in milliseconds; 0 means n8n's default. */
 	timeoutMs: number;
 	/** Extra attempts for a retryable failure; 0 disables retries. */
@@ -72,8 +76,10 @@ export interface TransportSettings {
 
 export const MAX_CONCURRENCY = 50;
 
+/** What the Concurrency option shows when the user adds it (today's fixed default). */
+export const DEFAULT_FIXED_CONCURRENCY = 10;
+
 export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = {
-	concurrency: 10,
 	timeoutMs: 30_000,
 	maxRetries: 5,
 	retryBaseMs: 500,
@@ -122,6 +128,8 @@ export class JelouTransport {
 		readonly settings: TransportSettings,
 		/** Shared pacing of this execution: slows every request down when Jelou throttles. */
 		readonly pacer: RequestPacer,
+		/** How many requests may be in flight: the user's fixed Concurrency, or adaptive. */
+		readonly limiter: ConcurrencyLimit,
 		/**
 		 * The credential as already read, handed back to n8n with each request: otherwise n8n
 		 * loads and decrypts it again for every single request of a long run.
@@ -153,7 +161,8 @@ export class JelouTransport {
 			typeof credentials.signingSecret === 'string' && credentials.signingSecret !== '',
 			collectSecrets(credentials),
 			merged,
-			new RequestPacer(merged.concurrency),
+			new RequestPacer(),
+			merged.concurrency === undefined ? new AdaptiveConcurrency() : new FixedConcurrency(merged.concurrency),
 			decrypted,
 		);
 	}
@@ -177,15 +186,18 @@ export class JelouTransport {
 		const signal = this.ctx.getExecutionCancelSignal?.();
 
 		for (let attempt = 0; ; attempt++) {
-			await this.pacer.waitTurn(signal);
+			const startedAt = await this.pacer.waitTurn(signal);
 			let failure: JelouRequestError;
 			const started = Date.now();
+			const ticket = this.limiter.begin();
 			try {
 				const response = await this.send(req, url, signal);
 				const data = this.readResponse<T>(response, req);
+				this.limiter.end(ticket, 'success');
 				this.pacer.onSuccess();
 				return data;
 			} catch (error) {
+				this.limiter.end(ticket, error instanceof JelouRequestError && error.httpCode === 429 ? 'throttled' : 'failed');
 				// A request cut short by the cancellation is not a network failure to report or retry.
 				if (signal?.aborted) throw cancelledError();
 				failure =
@@ -195,7 +207,7 @@ export class JelouTransport {
 			}
 
 			const waitMs = this.backoffMs(attempt, failure.retryAfterMs);
-			if (failure.httpCode === 429) this.pacer.onThrottled(waitMs);
+			if (failure.httpCode === 429) this.pacer.onThrottled(waitMs, startedAt);
 			const mayRetry =
 				failure.retryable &&
 				attempt < this.settings.maxRetries &&
