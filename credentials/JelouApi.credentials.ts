@@ -1,4 +1,3 @@
-import { createHmac } from 'crypto';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
@@ -7,6 +6,8 @@ import type {
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
+
+import { signBody } from '../nodes/Jelou/helpers/signing';
 
 export const DEFAULT_JELOU_BASE_URL = 'https://gateway.jelou.ai/jelouapi/v1';
 
@@ -131,23 +132,22 @@ export class JelouApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const headers: Record<string, string> = {};
-		let signBody = false;
+		let mustSign = false;
 		for (const [name, value] of Object.entries(requestOptions.headers ?? {})) {
 			const lower = name.toLowerCase();
 			if (lower === SIGN_BODY_HEADER) {
-				signBody = true;
+				mustSign = true;
 				continue;
 			}
 			if (lower === 'authorization' || lower === 'x-api-key' || lower === 'x-jelou-signature') continue;
 			headers[name] = value as string;
 		}
 
-		if (signBody) {
+		if (mustSign) {
 			// Jelou checks an HMAC-SHA256 of the exact bytes it receives, so the body must already be
 			// the serialized string that is sent.
 			const body = typeof requestOptions.body === 'string' ? requestOptions.body : JSON.stringify(requestOptions.body ?? '');
-			const digest = createHmac('sha256', String(credentials.signingSecret ?? '')).update(body).digest('hex');
-			headers['X-Jelou-Signature'] = `sha256=${digest}`;
+			headers['X-Jelou-Signature'] = `sha256=${signBody(String(credentials.signingSecret ?? ''), body)}`;
 			return { ...requestOptions, body, headers };
 		}
 

@@ -3,9 +3,9 @@
 // another process, so its CPU is not counted here). Three ways to do the same N GETs at the same
 // concurrency against the same sandbox:
 //
-//   jelou  the compiled node's execute() (dist/) in a minimal fake execute context whose
-//          httpRequestWithAuthentication runs the credential's real authenticate and n8n-core's
-//          real httpRequest (axios)
+//   jelou  the compiled node's execute() (dist/) in the tests' fake execute context
+//          (test/support/fake-n8n.js) whose httpRequestWithAuthentication runs the credential's
+//          real authenticate and, here, n8n-core's real httpRequest (axios)
 //   core   the same authenticate + n8n-core httpRequest calls in a plain pool, without the node
 //          (splits n8n-core/axios's share from the node's own code)
 //   plain  node:http with a keep-alive agent in a plain pool, JSON.parse of each body
@@ -15,13 +15,28 @@
 // Input: argv[2] = JSON { baseUrl, apiKey, projectId, n, concurrency, rounds, warmupN }.
 // Output: one JSON line on stdout.
 
-const { loadNodeAndCore, createContext } = require('./fake-context');
+const path = require('node:path');
+const { REPO_ROOT } = require('../../e2e/lib/runtime');
+const { createExecuteContext } = require('../../test/support/fake-n8n');
 const { pool, plainLoop } = require('./plain-loop');
 
 const opts = JSON.parse(process.argv[2]);
 const { baseUrl, apiKey, projectId, n, concurrency } = opts;
 const rounds = Math.max(1, Math.min(opts.rounds ?? 3, 10));
 const warmupN = Math.max(1, Math.min(opts.warmupN ?? 200, n));
+
+function loadFromRepo(request) {
+	return require(require.resolve(request, { paths: [REPO_ROOT] }));
+}
+
+/** The compiled node and credential, and n8n-core's own HTTP client (what n8n runs requests with). */
+function loadNodeAndCore() {
+	const { httpRequest } = loadFromRepo('n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions');
+	const { Jelou } = require(path.join(REPO_ROOT, 'dist', 'nodes', 'Jelou', 'Jelou.node.js'));
+	const { JelouApi } = require(path.join(REPO_ROOT, 'dist', 'credentials', 'JelouApi.credentials.js'));
+	const coreVersion = loadFromRepo('n8n-core/package.json').version;
+	return { httpRequest, Jelou, JelouApi, coreVersion };
+}
 
 const lib = loadNodeAndCore();
 const credentials = { authType: 'apiKey', apiKey, baseUrl };
@@ -39,7 +54,7 @@ function check(results, count) {
 
 const modes = {
 	async jelou(count) {
-		const { ctx } = createContext({
+		const { ctx } = createExecuteContext({
 			items: ids(count).map((conversationId) => ({ conversationId })),
 			params: {
 				resource: 'conversation',
@@ -50,7 +65,8 @@ const modes = {
 				options: { concurrency },
 			},
 			credentials,
-			lib,
+			credentialType: new lib.JelouApi(),
+			httpRequest: lib.httpRequest,
 		});
 		const out = await new lib.Jelou().execute.call(ctx);
 		check(out[0].map((item) => item.json), count);
@@ -84,7 +100,7 @@ const modes = {
 	},
 
 	async jelouAdaptive(count) {
-		const { ctx } = createContext({
+		const { ctx } = createExecuteContext({
 			items: ids(count).map((conversationId) => ({ conversationId })),
 			params: {
 				resource: 'conversation',
@@ -95,7 +111,8 @@ const modes = {
 				options: {},
 			},
 			credentials,
-			lib,
+			credentialType: new lib.JelouApi(),
+			httpRequest: lib.httpRequest,
 		});
 		const out = await new lib.Jelou().execute.call(ctx);
 		check(out[0].map((item) => item.json), count);

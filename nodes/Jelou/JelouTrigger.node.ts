@@ -1,5 +1,4 @@
 import type {
-	IDataObject,
 	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
@@ -8,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { optionalFields, projectIdField } from './helpers/fields';
 import {
 	ALL_EVENTS,
 	EVENT_CONVERSATION_CLOSE,
@@ -18,16 +18,9 @@ import {
 	isSelected,
 	toOutputItem,
 } from './trigger/event';
-import {
-	type Registration,
-	createRegistration,
-	deleteRegistration,
-	projectIdParameter,
-	readRegistration,
-	registrationEnabled,
-	registrationExists,
-} from './trigger/registration';
+import { createRegistration, deleteRegistration, registrationExists } from './trigger/registration';
 import { SIGNATURE_HEADER, hasExpectedAuthorization, verifySignature } from './trigger/signature';
+import { activeRegistration, credentialSigningSecret, eventObject, readBody, refuse } from './trigger/webhook';
 
 interface TriggerOptions {
 	expectedAuthorization?: string;
@@ -36,61 +29,6 @@ interface TriggerOptions {
 }
 
 export const DEFAULT_MAX_EVENT_AGE_SECONDS = 300;
-
-type ParsedBody =
-	| { kind: 'object'; value: Record<string, unknown> }
-	| { kind: 'notJson' }
-	| { kind: 'notObject' };
-
-function parseJsonText(text: string): ParsedBody {
-	let value: unknown;
-	try {
-		// A UTF-8 byte order mark is not part of the JSON (the signature still covers the raw bytes).
-		value = JSON.parse(text.replace(/^\uFEFF/, ''));
-	} catch {
-		return { kind: 'notJson' };
-	}
-	if (value === null || typeof value !== 'object' || Array.isArray(value)) return { kind: 'notObject' };
-	return { kind: 'object', value: value as Record<string, unknown> };
-}
-
-/**
- * The body as received. n8n keeps the exact bytes in `rawBody` (read before parsing, in 1.x and
- * 2.x); they are what the signature covers. Without them (some other caller of the node) the
- * parsed body n8n offers is used, and only its re-serialized form can be verified.
- */
-function readBody(ctx: IWebhookFunctions): { raw?: Buffer; body: ParsedBody } {
-	const request = ctx.getRequestObject() as unknown as { rawBody?: unknown };
-	if (Buffer.isBuffer(request.rawBody)) {
-		return { raw: request.rawBody, body: parseJsonText(request.rawBody.toString('utf8')) };
-	}
-	const parsed = ctx.getBodyData() as unknown;
-	if (typeof parsed === 'string') return { raw: Buffer.from(parsed, 'utf8'), body: parseJsonText(parsed) };
-	if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-		return { body: { kind: 'object', value: parsed as Record<string, unknown> } };
-	}
-	return { body: { kind: 'notJson' } };
-}
-
-/** Answers the request now with a JSON error and starts nothing. */
-function refuse(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
-	ctx.getResponseObject().status(status).json(body);
-	return { noWebhookResponse: true };
-}
-
-/** The registration made by this node for the configured project, when registration is on. */
-function activeRegistration(ctx: IWebhookFunctions): Registration | undefined {
-	if (!registrationEnabled(ctx)) return undefined;
-	const stored = readRegistration(ctx.getWorkflowStaticData('node'));
-	if (!stored || stored.projectId !== projectIdParameter(ctx)) return undefined;
-	return stored;
-}
-
-async function credentialSigningSecret(ctx: IWebhookFunctions): Promise<string | undefined> {
-	const credentials = await ctx.getCredentials('jelouApi');
-	const secret = credentials.signingSecret;
-	return typeof secret === 'string' && secret.trim() !== '' ? secret : undefined;
-}
 
 function numberOption(value: unknown, fallback: number): number {
 	return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
@@ -180,51 +118,38 @@ export class JelouTrigger implements INodeType {
 				default: '',
 				displayOptions: { show: { registerWebhook: [true] } },
 			},
-			{
-				displayName: 'Project ID',
-				name: 'projectId',
-				type: 'string',
-				required: true,
-				default: '',
-				placeholder: 'e.g. 1a2b3c4d',
-				description: 'ID of the Jelou project whose integration should send its events to this trigger',
-				displayOptions: { show: { registerWebhook: [true] } },
-			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Expected Webhook Authorization',
-						name: 'expectedAuthorization',
-						type: 'string',
-						typeOptions: { password: true },
-						default: '',
-						description:
-							"The authorization secret of the integration (its token, API key, or user:password). When set, events must also carry it the way the integration's authentication type sends it: Authorization: Bearer, X-API-Key, or Authorization: Basic. Not used with Register Webhook in Jelou, which requires its own token.",
-					},
-					{
-						displayName: 'Ignore Signature (Testing Only)',
-						name: 'ignoreSignature',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to accept events without checking their X-Jelou-Signature. Unsafe: anyone who knows the webhook URL could start this workflow with made-up events. Use it only for tests.',
-					},
-					{
-						displayName: 'Max Event Age (Seconds)',
-						name: 'maxEventAge',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: DEFAULT_MAX_EVENT_AGE_SECONDS,
-						description:
-							'Refuse events whose timestamp is older than this (a replayed request) or more than 60 seconds in the future. 0 turns the check off. Events without a timestamp are accepted.',
-					},
-				],
-			},
+			projectIdField(
+				{ registerWebhook: [true] },
+				'ID of the Jelou project whose integration should send its events to this trigger',
+			),
+			optionalFields('Options', [
+				{
+					displayName: 'Expected Webhook Authorization',
+					name: 'expectedAuthorization',
+					type: 'string',
+					typeOptions: { password: true },
+					default: '',
+					description:
+						"The authorization secret of the integration (its token, API key, or user:password). When set, events must also carry it the way the integration's authentication type sends it: Authorization: Bearer, X-API-Key, or Authorization: Basic. Not used with Register Webhook in Jelou, which requires its own token.",
+				},
+				{
+					displayName: 'Ignore Signature (Testing Only)',
+					name: 'ignoreSignature',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether to accept events without checking their X-Jelou-Signature. Unsafe: anyone who knows the webhook URL could start this workflow with made-up events. Use it only for tests.',
+				},
+				{
+					displayName: 'Max Event Age (Seconds)',
+					name: 'maxEventAge',
+					type: 'number',
+					typeOptions: { minValue: 0 },
+					default: DEFAULT_MAX_EVENT_AGE_SECONDS,
+					description:
+						'Refuse events whose timestamp is older than this (a replayed request) or more than 60 seconds in the future. 0 turns the check off. Events without a timestamp are accepted.',
+				},
+			]),
 		],
 	};
 
@@ -264,8 +189,7 @@ export class JelouTrigger implements INodeType {
 						"This Jelou Trigger cannot verify events because the Signing Secret of its Jelou API credential is empty. An n8n admin must fill it in with the signingSecret Jelou returned when the External Support integration was created.",
 				});
 			}
-			const parsed = body.kind === 'object' ? body.value : undefined;
-			const result = verifySignature(secret, headers[SIGNATURE_HEADER], raw, parsed);
+			const result = verifySignature(secret, headers[SIGNATURE_HEADER], raw, eventObject(body));
 			if (result === 'missing') return refuse(this, 401, { error: 'Missing X-Jelou-Signature header' });
 			if (result === 'invalid') return refuse(this, 401, { error: 'Invalid X-Jelou-Signature' });
 		}
@@ -279,9 +203,9 @@ export class JelouTrigger implements INodeType {
 			return refuse(this, 401, { error: 'Missing or wrong webhook authorization' });
 		}
 
-		if (body.kind === 'notJson') return refuse(this, 400, { error: 'The request body is not valid JSON' });
-		if (body.kind === 'notObject') return refuse(this, 400, { error: 'The request body must be a JSON object' });
-		const event = body.value;
+		if (body.kind !== 'json') return refuse(this, 400, { error: 'The request body is not valid JSON' });
+		const event = eventObject(body);
+		if (!event) return refuse(this, 400, { error: 'The request body must be a JSON object' });
 
 		const maxAge = numberOption(options.maxEventAge, DEFAULT_MAX_EVENT_AGE_SECONDS);
 		const problem = checkFreshness(event, maxAge, Date.now());

@@ -75,3 +75,12 @@ export interface SimplifiedConversation {
 	botName: string | null;
 	channel: string | null;
 }
+
+/**
+ * A body as received, whoever received it: an answer to our request, or an event posted to the
+ * trigger. n8n hands over parsed JSON, a string, or a Buffer, depending on the content.
+ */
+export type ParsedBody =
+	| { kind: 'empty' }
+	| { kind: 'json'; value: unknown }
+	| { kind: 'text'; text: string };

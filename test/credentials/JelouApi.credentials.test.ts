@@ -1,9 +1,9 @@
 import nock from 'nock';
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
-import { httpRequest } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
 
 import { JelouApi } from '../../credentials/JelouApi.credentials';
-import { TEST_API_KEY, TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../helpers/context';
+import { httpRequest } from '../support/fake-n8n';
+import { TEST_API_KEY, TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../support/context';
 
 const credential = new JelouApi();
 

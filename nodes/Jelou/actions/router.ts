@@ -1,20 +1,14 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runForEachItem, toNodeError } from '../helpers/runner';
-import { JelouTransport, MAX_CONCURRENCY, type TransportSettings } from '../transport';
+import { runForEachItem, type OperationHandler } from '../helpers/runner';
+import { JelouTransport, MAX_CONCURRENCY, toNodeError, type TransportSettings } from '../transport';
 import * as conversationClose from './conversation/close.operation';
 import * as conversationGet from './conversation/get.operation';
 import * as conversationStart from './conversation/start.operation';
 import * as integrationCreate from './integration/create.operation';
 import * as integrationGet from './integration/get.operation';
 import * as messageSend from './message/send.operation';
-
-export type OperationHandler = (
-	this: IExecuteFunctions,
-	transport: JelouTransport,
-	itemIndex: number,
-) => Promise<IDataObject | IDataObject[]>;
 
 /** Every operation of the node, keyed "resource:operation". */
 export const operations: Record<string, OperationHandler> = {
@@ -63,12 +57,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		transport = await JelouTransport.create(this, readTransportSettings(this));
 	} catch (error) {
 		// A broken credential (for example an invalid Base URL) fails every item the same way.
-		const nodeError = toNodeError(this, error, 0);
+		const nodeError = toNodeError(this.getNode(), error, { itemIndex: 0 });
 		if (!this.continueOnFail()) throw nodeError;
 		return [
 			this.getInputData().map((_, itemIndex) => ({
 				json: { error: nodeError.message },
-				error: toNodeError(this, error, itemIndex),
+				error: toNodeError(this.getNode(), error, { itemIndex }),
 				pairedItem: { item: itemIndex },
 			})),
 		];

@@ -1,7 +1,13 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+/** `displayOptions.show` of a field: parameter name → values for which it is shown. */
+export type Show = Record<string, Array<string | boolean>>;
 
 /** The Project ID field, shown for every operation of the given resources. */
-export function projectIdField(resources: string[]): INodeProperties {
+export function projectIdField(
+	show: Show,
+	description = 'ID of your Jelou project (Jelou → Settings → Project)',
+): INodeProperties {
 	return {
 		displayName: 'Project ID',
 		name: 'projectId',
@@ -9,12 +15,10 @@ export function projectIdField(resources: string[]): INodeProperties {
 		required: true,
 		default: '',
 		placeholder: 'e.g. 1a2b3c4d',
-		description: 'ID of your Jelou project (Jelou → Settings → Project)',
-		displayOptions: { show: { resource: resources } },
+		description,
+		displayOptions: { show },
 	};
 }
-
-type Show = Record<string, string[]>;
 
 /** A required id field (Bot ID, User ID, …) shown for one operation. */
 export function requiredIdField(
@@ -35,4 +39,42 @@ export function requiredIdField(
 	};
 	if (placeholder) field.placeholder = placeholder;
 	return field;
+}
+
+/** The Operation picker of one resource. */
+export function operationPicker(
+	resource: string,
+	options: INodePropertyOptions[],
+	defaultOperation: string,
+): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: defaultOperation,
+	};
+}
+
+/**
+ * A collection of optional fields: "Additional Fields" of an operation, or the "Options" of a
+ * node. Shown always when `show` is absent.
+ */
+export function optionalFields(
+	kind: 'Additional Fields' | 'Options',
+	options: INodeProperties[],
+	show?: Show,
+): INodeProperties {
+	const collection: INodeProperties = {
+		displayName: kind,
+		name: kind === 'Options' ? 'options' : 'additionalFields',
+		type: 'collection',
+		placeholder: kind === 'Options' ? 'Add Option' : 'Add Field',
+		default: {},
+		options,
+	};
+	if (show) collection.displayOptions = { show };
+	return collection;
 }

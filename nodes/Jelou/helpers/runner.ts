@@ -1,33 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { JelouRequestError, cancelledError, toNodeApiError } from '../transport';
+import { cancelledError, toNodeError, type JelouTransport } from '../transport';
 
 /** What an operation returns for one input item: one object, or several (one output item each). */
 export type OperationResult = IDataObject | IDataObject[];
 
 export type ItemHandler = (itemIndex: number) => Promise<OperationResult>;
 
-/**
- * Turns any failure of one item into an n8n error that carries the item's index, so the editor
- * points at the right item and "On Error: Continue" can attach it to that item.
- */
-export function toNodeError(
-	ctx: IExecuteFunctions,
-	error: unknown,
+/** The execute() of one operation: one item, through the run's one transport. */
+export type OperationHandler = (
+	this: IExecuteFunctions,
+	transport: JelouTransport,
 	itemIndex: number,
-	redact: (text: string) => string = (text) => text,
-): NodeApiError | NodeOperationError {
-	if (error instanceof JelouRequestError) return toNodeApiError(ctx.getNode(), error, { itemIndex, redact });
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
-		error.message = redact(error.message);
-		if (error.description) error.description = redact(error.description);
-		return error;
-	}
-	const message = redact(error instanceof Error ? error.message : String(error));
-	return new NodeOperationError(ctx.getNode(), message, { itemIndex });
-}
+) => Promise<OperationResult>;
 
 export interface RunSettings {
 	/** Items in flight at once (the transport's pacer slows the request rate, not this). */
@@ -67,7 +52,7 @@ export async function runForEachItem(
 			const objects = Array.isArray(result) ? result : [result];
 			results[itemIndex] = objects.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 		} catch (caught) {
-			const error = toNodeError(ctx, caught, itemIndex, settings.redact);
+			const error = toNodeError(ctx.getNode(), caught, { itemIndex, redact: settings.redact });
 			if (continueOnFail) {
 				results[itemIndex] = [{ json: { error: error.message }, error, pairedItem: { item: itemIndex } }];
 			} else if (!firstFailure || itemIndex < firstFailure.itemIndex) {
@@ -98,7 +83,7 @@ export async function runForEachItem(
 	// A cancelled run must not look like a complete one: items that never started have no output.
 	const firstUnstarted = results.findIndex((itemResults) => itemResults === undefined);
 	if (signal?.aborted && firstUnstarted !== -1) {
-		throw toNodeError(ctx, cancelledError(), firstUnstarted, settings.redact);
+		throw toNodeError(ctx.getNode(), cancelledError(), { itemIndex: firstUnstarted, redact: settings.redact });
 	}
 	const output: INodeExecutionData[] = [];
 	for (const itemResults of results) if (itemResults) output.push(...itemResults);

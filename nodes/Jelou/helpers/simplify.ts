@@ -1,8 +1,9 @@
 import type { JelouConversation, SimplifiedConversation } from '../types';
+import { textOf } from './text';
 
+/** Text for the flat record: null (not absent) for what is missing, so every key is present. */
 function text(value: unknown): string | null {
-	if (value === undefined || value === null || value === '') return null;
-	return typeof value === 'string' ? value : String(value);
+	return textOf(value) ?? null;
 }
 
 /** Whole seconds from start to end; null while the conversation is active or dates are unusable. */

@@ -1,5 +1,5 @@
 import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { JelouErrorBody } from '../types';
 
@@ -51,79 +51,34 @@ export function cancelledError(): JelouRequestError {
 	});
 }
 
-/** Collapses Jelou's `message` (string or list of strings) into one line. */
-export function messageText(message: unknown): string {
-	if (typeof message === 'string') return message.trim();
-	if (Array.isArray(message)) {
-		return message
-			.filter((part) => typeof part === 'string' && part.trim() !== '')
-			.map((part: string) => part.trim())
-			.join('; ');
-	}
-	return '';
+/** Adds how many attempts were made to the description of the error that ends the retries. */
+export function withAttempts(error: JelouRequestError, attempts: number): JelouRequestError {
+	if (attempts < 2) return error;
+	return new JelouRequestError({
+		message: error.message,
+		description: `${error.description} Gave up after ${attempts} attempts.`,
+		httpCode: error.httpCode,
+		retryable: error.retryable,
+		retryAfterMs: error.retryAfterMs,
+		body: error.body,
+	});
 }
 
-/**
- * The most useful human text in an error body: `error.description` first (Jelou's prose), then
- * `message`, then `statusMessage`. Inferred from the documented schema, whose values are
- * placeholders, so every field is optional here.
- */
-export function jelouErrorText(body: unknown): string {
-	if (!body || typeof body !== 'object') return '';
-	const errorBody = body as JelouErrorBody;
-	const description =
-		errorBody.error && typeof errorBody.error.description === 'string'
-			? errorBody.error.description.trim()
-			: '';
-	if (description) return description;
-	const message = messageText(errorBody.message);
-	if (message) return message;
-	return typeof errorBody.statusMessage === 'string' ? errorBody.statusMessage.trim() : '';
-}
-
-/** "webhookUrl: must be HTTPS; authType: invalid" from a 422's `validationError` (inferred shape). */
-export function validationText(body: unknown): string {
-	if (!body || typeof body !== 'object') return '';
-	const validation = (body as JelouErrorBody).validationError;
-	if (!validation || typeof validation !== 'object') return '';
-	const parts: string[] = [];
-	for (const [field, problem] of Object.entries(validation)) {
-		let text: string;
-		if (typeof problem === 'string') text = problem;
-		else if (Array.isArray(problem)) text = problem.map((p) => String(p)).join(', ');
-		else if (problem && typeof problem === 'object') text = JSON.stringify(problem);
-		else text = String(problem);
-		parts.push(`${field}: ${text}`);
-	}
-	return parts.join('; ');
-}
-
-/** A short, single-line excerpt of a non-JSON body (an HTML page from a proxy, say). */
-export function bodyExcerpt(text: string, max = 200): string {
-	const plain = text
-		.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-		.replace(/<[^>]+>/g, ' ')
-		.replace(/\s+/g, ' ')
-		.trim();
-	return plain.length > max ? `${plain.slice(0, max)}…` : plain;
+export interface NodeErrorOptions {
+	/** The item that failed (the action node); absent in the trigger's activation hooks. */
+	itemIndex?: number;
+	redact?: (text: string) => string;
+	/** Put before the message, e.g. "Could not register the webhook in Jelou". */
+	action?: string;
+	/** Added to the description, e.g. the likely cause of a 422. */
+	hint?: string;
 }
 
 /**
  * The one conversion of a failed Jelou request into n8n's NodeApiError, for the action node
  * (with the item's index) and the trigger's activation hooks (with what was being done).
  */
-export function toNodeApiError(
-	node: INode,
-	error: JelouRequestError,
-	options: {
-		itemIndex?: number;
-		redact?: (text: string) => string;
-		/** Put before the message, e.g. "Could not register the webhook in Jelou". */
-		action?: string;
-		/** Added to the description, e.g. the likely cause of a 422. */
-		hint?: string;
-	} = {},
-): NodeApiError {
+export function toNodeApiError(node: INode, error: JelouRequestError, options: NodeErrorOptions = {}): NodeApiError {
 	const redact = options.redact ?? ((text: string) => text);
 	const message = redact(options.action ? `${options.action}: ${error.message}` : error.message);
 	const description = redact(`${error.description}${options.hint ?? ''}`);
@@ -142,4 +97,30 @@ export function toNodeApiError(
 	apiError.message = message;
 	apiError.description = description;
 	return apiError;
+}
+
+/**
+ * Turns any failure into an n8n error: a Jelou request error into a NodeApiError with our words,
+ * n8n's own errors as they are (with the item's index added), anything else into a
+ * NodeOperationError. With `itemIndex` the editor points at the right item and "On Error:
+ * Continue" can attach the error to it.
+ */
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	options: NodeErrorOptions = {},
+): NodeApiError | NodeOperationError {
+	if (error instanceof JelouRequestError) return toNodeApiError(node, error, options);
+	const redact = options.redact ?? ((text: string) => text);
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (options.itemIndex !== undefined && error.context.itemIndex === undefined) {
+			error.context.itemIndex = options.itemIndex;
+		}
+		error.message = redact(error.message);
+		if (error.description) error.description = redact(error.description);
+		return error;
+	}
+	const text = error instanceof Error ? error.message : String(error);
+	const message = redact(options.action ? `${options.action}: ${text}` : text);
+	return new NodeOperationError(node, message, { itemIndex: options.itemIndex });
 }

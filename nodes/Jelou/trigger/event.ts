@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { textOf } from '../helpers/text';
+
 /**
  * Jelou's webhook events and the item the trigger outputs for them. Field names come from Jelou's
  * docs where confirmed (`event`/`event_type`, `timestamp`, `project_id`, `room_id`, `contact`,
@@ -27,15 +29,9 @@ function isDict(value: unknown): value is Dict {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function text(value: unknown): string | undefined {
-	if (typeof value === 'string') return value.trim() === '' ? undefined : value;
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	return undefined;
-}
-
 function firstText(...values: unknown[]): string | undefined {
 	for (const value of values) {
-		const found = text(value);
+		const found = textOf(value);
 		if (found !== undefined) return found;
 	}
 	return undefined;
@@ -126,7 +122,7 @@ function botOf(body: Dict): IDataObject | undefined {
 /** A message object (or text) as given; empty values count as absent. */
 function messageValue(value: unknown): IDataObject | string | undefined {
 	if (isDict(value)) return value as IDataObject;
-	return text(value);
+	return textOf(value);
 }
 
 /**

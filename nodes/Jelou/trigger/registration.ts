@@ -1,13 +1,10 @@
 import { randomBytes } from 'crypto';
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHookFunctions,
-	IHttpRequestOptions,
-} from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { JelouRequestError, JelouTransport, checkId, toNodeApiError } from '../transport';
+import { checkId } from '../helpers/ids';
+import { textOf } from '../helpers/text';
+import { JelouRequestError, JelouTransport, toNodeError } from '../transport';
 
 /**
  * Optional registration of the trigger's URL as the webhook of a project's External Support
@@ -29,7 +26,8 @@ import { JelouRequestError, JelouTransport, checkId, toNodeApiError } from '../t
 /** Key of the registration record in the node's static data. */
 export const REGISTRATION_KEY = 'jelouRegistration';
 
-export interface Registration {
+/** A type alias rather than an interface, so that it fits n8n's static data (IDataObject) as it is. */
+export type Registration = {
 	projectId: string;
 	/** The n8n webhook URL the integration was pointed at. */
 	webhookUrl: string;
@@ -42,21 +40,17 @@ export interface Registration {
 	previousWebhookUrl?: string;
 	previousAuthType?: string;
 	registeredAt: string;
-}
+};
 
 /** Fewer, shorter retries than the action node: activation should fail fast and clearly. */
 const TRANSPORT_SETTINGS = { concurrency: 1, maxRetries: 2, timeoutMs: 15_000 };
-
-function text(value: unknown): string | undefined {
-	return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
 
 export function readRegistration(staticData: IDataObject): Registration | undefined {
 	const record = staticData[REGISTRATION_KEY];
 	if (!record || typeof record !== 'object' || Array.isArray(record)) return undefined;
 	const candidate = record as IDataObject;
-	if (!text(candidate.projectId) || !text(candidate.webhookUrl) || !text(candidate.webhookToken)) return undefined;
-	return candidate as unknown as Registration;
+	if (!textOf(candidate.projectId) || !textOf(candidate.webhookUrl) || !textOf(candidate.webhookToken)) return undefined;
+	return candidate as Registration;
 }
 
 /** Whether the "Register Webhook in Jelou" switch is on. */
@@ -88,51 +82,11 @@ function requireWebhookUrl(hook: IHookFunctions): string {
 	return url;
 }
 
-/**
- * The transport is written for an execute context but uses only credentials, the node and the
- * authenticated request helper, which a hook context has too (a hook cannot be cancelled, so
- * there is no cancel signal).
- */
-function transportContext(hook: IHookFunctions): IExecuteFunctions {
-	const adapter = {
-		getCredentials: async (type: string) => await hook.getCredentials(type),
-		getNode: () => hook.getNode(),
-		helpers: {
-			httpRequestWithAuthentication: async (type: string, options: IHttpRequestOptions) =>
-				await hook.helpers.httpRequestWithAuthentication.call(hook, type, options),
-		},
-	};
-	return adapter as unknown as IExecuteFunctions;
-}
-
-function hookError(
-	hook: IHookFunctions,
-	action: string,
-	error: unknown,
-	redact: (value: string) => string,
-	hint = '',
-): NodeApiError | NodeOperationError {
-	if (error instanceof JelouRequestError) return toNodeApiError(hook.getNode(), error, { action, redact, hint });
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	const message = error instanceof Error ? error.message : String(error);
-	return new NodeOperationError(hook.getNode(), redact(`${action}: ${message}`));
-}
-
-/** Removes the credential's secrets and the given values (such as our webhook token) from a text. */
-function redactor(transport: JelouTransport, extra: unknown[] = []): (value: string) => string {
-	const secrets = extra.filter((value): value is string => typeof value === 'string' && value !== '');
-	return (value) => {
-		let out = transport.redact(value);
-		for (const secret of secrets) out = out.split(secret).join('[redacted]');
-		return out;
-	};
-}
-
 async function createTransport(hook: IHookFunctions, action: string): Promise<JelouTransport> {
 	try {
-		return await JelouTransport.create(transportContext(hook), TRANSPORT_SETTINGS);
+		return await JelouTransport.create(hook, TRANSPORT_SETTINGS);
 	} catch (error) {
-		throw hookError(hook, action, error, (value) => value);
+		throw toNodeError(hook.getNode(), error, { action });
 	}
 }
 
@@ -155,7 +109,7 @@ async function readIntegration(
 		);
 	if ('data' in outcome) return outcome.data;
 	if (outcome.error instanceof JelouRequestError && outcome.error.httpCode === 404) return undefined;
-	throw hookError(hook, action, outcome.error, redactor(transport));
+	throw toNodeError(hook.getNode(), outcome.error, { action, redact: (value) => transport.redact(value) });
 }
 
 async function writeIntegration(
@@ -183,7 +137,11 @@ async function writeIntegration(
 	if ('data' in outcome) return outcome.data;
 	// The hint explains the likely cause of a validation failure (an n8n URL Jelou cannot reach).
 	const isValidationError = outcome.error instanceof JelouRequestError && outcome.error.httpCode === 422;
-	throw hookError(hook, action, outcome.error, redactor(transport, [body.authorization]), isValidationError ? hint : '');
+	throw toNodeError(hook.getNode(), outcome.error, {
+		action,
+		redact: (value) => transport.redact(value, [body.authorization]),
+		hint: isValidationError ? hint : '',
+	});
 }
 
 /**
@@ -205,7 +163,7 @@ export async function registrationExists(hook: IHookFunctions): Promise<boolean>
 	if (!stored || stored.projectId !== projectId || stored.webhookUrl !== webhookUrl || !stored.signingSecret) {
 		return false;
 	}
-	const updatedAt = text(integration.updatedAt);
+	const updatedAt = textOf(integration.updatedAt);
 	if (updatedAt && stored.integrationUpdatedAt && updatedAt !== stored.integrationUpdatedAt) return false;
 	return true;
 }
@@ -226,10 +184,10 @@ export async function createRegistration(hook: IHookFunctions): Promise<boolean>
 	const current = await readIntegration(hook, transport, projectId, action);
 	let previousWebhookUrl: string | undefined;
 	let previousAuthType: string | undefined;
-	const currentUrl = text(current?.webhookUrl);
+	const currentUrl = textOf(current?.webhookUrl);
 	if (currentUrl !== undefined && currentUrl !== webhookUrl) {
 		previousWebhookUrl = currentUrl;
-		previousAuthType = text(current?.authType);
+		previousAuthType = textOf(current?.authType);
 	} else if (stored && stored.projectId === projectId) {
 		// Registering again over our own registration: what was there before us is still what to restore.
 		previousWebhookUrl = stored.previousWebhookUrl;
@@ -253,14 +211,14 @@ export async function createRegistration(hook: IHookFunctions): Promise<boolean>
 		webhookToken,
 		registeredAt: new Date().toISOString(),
 	};
-	const signingSecret = text(data.signingSecret);
+	const signingSecret = textOf(data.signingSecret);
 	if (signingSecret) registration.signingSecret = signingSecret;
-	const updatedAt = text(data.updatedAt);
+	const updatedAt = textOf(data.updatedAt);
 	if (updatedAt) registration.integrationUpdatedAt = updatedAt;
 	if (previousWebhookUrl) registration.previousWebhookUrl = previousWebhookUrl;
 	if (previousAuthType) registration.previousAuthType = previousAuthType;
 	// Saved before any further check, so that deactivation can still restore the previous URL.
-	staticData[REGISTRATION_KEY] = registration as unknown as IDataObject;
+	staticData[REGISTRATION_KEY] = registration;
 
 	if (!signingSecret) {
 		throw new NodeOperationError(hook.getNode(), 'Jelou registered the webhook but returned no signing secret', {

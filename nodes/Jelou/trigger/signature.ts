@@ -1,4 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from 'crypto';
+import { createHash, timingSafeEqual } from 'crypto';
+
+import { signBody } from '../helpers/signing';
 
 /** Header Jelou signs every event with: `X-Jelou-Signature: sha256=<hex digest>` (Node lowercases names). */
 export const SIGNATURE_HEADER = 'x-jelou-signature';
@@ -6,11 +8,6 @@ export const SIGNATURE_HEADER = 'x-jelou-signature';
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
 export type SignatureResult = 'valid' | 'missing' | 'invalid';
-
-/** HMAC-SHA256 of a body keyed with the integration's signing secret, as lowercase hex. */
-export function signBody(secret: string, body: string | Buffer): string {
-	return createHmac('sha256', secret).update(body).digest('hex');
-}
 
 /** The first value of a header that may have been sent more than once. */
 export function headerText(value: unknown): string | undefined {

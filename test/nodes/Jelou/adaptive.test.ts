@@ -10,7 +10,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { Jelou } from '../../../nodes/Jelou/Jelou.node';
 import { ADAPTIVE_CEILING } from '../../../nodes/Jelou/transport/concurrency';
 import { closedConversation, envelope } from '../../fixtures/conversations';
-import { apiKeyCredentials, runNode } from '../../helpers/context';
+import { apiKeyCredentials, runNode } from '../../support/context';
 
 const node = new Jelou();
 

@@ -22,7 +22,7 @@ import {
 	expectNoSecrets,
 	runNode,
 	type RunOptions,
-} from '../../helpers/context';
+} from '../../support/context';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSandbox } = require('../../../sandbox/server.js') as {

@@ -3,16 +3,12 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as close from './close.operation';
 import * as get from './get.operation';
 import * as start from './start.operation';
-import { projectIdField } from '../../helpers/fields';
+import { operationPicker, projectIdField } from '../../helpers/fields';
 
 export const conversationOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['conversation'] } },
-		options: [
+	operationPicker(
+		'conversation',
+		[
 			{
 				name: 'Close',
 				value: 'close',
@@ -32,12 +28,12 @@ export const conversationOperations: INodeProperties[] = [
 				action: 'Start a conversation',
 			},
 		],
-		default: 'get',
-	},
+		'get',
+	),
 ];
 
 export const conversationFields: INodeProperties[] = [
-	projectIdField(['conversation']),
+	projectIdField({ resource: ['conversation'] }),
 	...get.description,
 	...start.description,
 	...close.description,

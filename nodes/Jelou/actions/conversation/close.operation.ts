@@ -1,22 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import type { OperationHandler } from '../../helpers/runner';
 import { getIdParameter } from '../../helpers/parameters';
-import type { JelouTransport } from '../../transport';
-import { requiredIdField } from '../../helpers/fields';
+import { optionalFields, requiredIdField } from '../../helpers/fields';
 
 const showFor = { resource: ['conversation'], operation: ['close'] };
 
 export const description: INodeProperties[] = [
 	requiredIdField('botId', 'Bot ID', 'ID of the Jelou bot of the conversation', showFor, 'e.g. 6f0c…'),
 	requiredIdField('userId', 'User ID', 'ID of the end user whose conversation to close', showFor, 'e.g. 593987654321'),
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show: showFor },
-		options: [
+	optionalFields(
+		'Additional Fields',
+		[
 			{
 				displayName: 'Closing Message',
 				name: 'closingMessage',
@@ -37,14 +32,11 @@ export const description: INodeProperties[] = [
 				],
 			},
 		],
-	},
+		showFor,
+	),
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	transport: JelouTransport,
-	itemIndex: number,
-): Promise<IDataObject> {
+export const execute: OperationHandler = async function (transport, itemIndex) {
 	const projectId = getIdParameter(this, 'projectId', 'Project ID', itemIndex);
 	const botId = getIdParameter(this, 'botId', 'Bot ID', itemIndex);
 	const userId = getIdParameter(this, 'userId', 'User ID', itemIndex);
@@ -73,4 +65,4 @@ export async function execute(
 	});
 	const result: IDataObject = { success: true, botId, userId };
 	return data && typeof data === 'object' && !Array.isArray(data) ? { ...result, ...data } : result;
-}
+};

@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import type { OperationHandler } from '../../helpers/runner';
 import { getIdParameter } from '../../helpers/parameters';
 import { simplifyConversation } from '../../helpers/simplify';
-import { JelouRequestError, type JelouTransport } from '../../transport';
+import { JelouRequestError } from '../../transport';
 import type { JelouConversation } from '../../types';
 
 const showFor = { resource: ['conversation'], operation: ['get'] };
@@ -30,11 +31,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	transport: JelouTransport,
-	itemIndex: number,
-): Promise<IDataObject> {
+export const execute: OperationHandler = async function (transport, itemIndex) {
 	const projectId = getIdParameter(this, 'projectId', 'Project ID', itemIndex);
 	const conversationId = getIdParameter(this, 'conversationId', 'Conversation ID', itemIndex);
 	const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
@@ -52,4 +49,4 @@ export async function execute(
 		});
 	}
 	return simplify ? simplifyConversation(conversation) : (conversation as IDataObject);
-}
+};

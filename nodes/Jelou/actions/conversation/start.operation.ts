@@ -1,23 +1,18 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { OperationHandler } from '../../helpers/runner';
 import { getIdParameter, parseJsonObject } from '../../helpers/parameters';
-import type { JelouTransport } from '../../transport';
-import { requiredIdField } from '../../helpers/fields';
+import { optionalFields, requiredIdField } from '../../helpers/fields';
 
 const showFor = { resource: ['conversation'], operation: ['start'] };
 
 export const description: INodeProperties[] = [
 	requiredIdField('botId', 'Bot ID', 'ID of the Jelou bot the end user talks to', showFor, 'e.g. 6f0c…'),
 	requiredIdField('userId', 'User ID', 'ID of the end user in Jelou (for WhatsApp usually the phone number)', showFor, 'e.g. 593987654321'),
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show: showFor },
-		options: [
+	optionalFields(
+		'Additional Fields',
+		[
 			{
 				displayName: 'Assign To',
 				name: 'assignmentType',
@@ -73,7 +68,8 @@ export const description: INodeProperties[] = [
 				],
 			},
 		],
-	},
+		showFor,
+	),
 ];
 
 interface StartFields {
@@ -84,11 +80,7 @@ interface StartFields {
 	metadataFields?: { field?: Array<{ name?: string; value?: unknown }> };
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	transport: JelouTransport,
-	itemIndex: number,
-): Promise<IDataObject> {
+export const execute: OperationHandler = async function (transport, itemIndex) {
 	const projectId = getIdParameter(this, 'projectId', 'Project ID', itemIndex);
 	const botId = getIdParameter(this, 'botId', 'Bot ID', itemIndex);
 	const userId = getIdParameter(this, 'userId', 'User ID', itemIndex);
@@ -134,4 +126,4 @@ export async function execute(
 		retry: 'notProcessedOnly',
 	});
 	return data && typeof data === 'object' && !Array.isArray(data) ? data : { success: true, botId, userId };
-}
+};

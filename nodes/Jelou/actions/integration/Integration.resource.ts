@@ -2,20 +2,16 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import * as create from './create.operation';
 import * as get from './get.operation';
-import { projectIdField } from '../../helpers/fields';
+import { operationPicker, projectIdField } from '../../helpers/fields';
 
 /**
  * Jelou documents creating and reading an integration; updating or deleting one is not documented
  * (creating again replaces it), so those operations are not offered.
  */
 export const integrationOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['integration'] } },
-		options: [
+	operationPicker(
+		'integration',
+		[
 			{
 				name: 'Create',
 				value: 'create',
@@ -29,12 +25,12 @@ export const integrationOperations: INodeProperties[] = [
 				action: 'Get an integration',
 			},
 		],
-		default: 'get',
-	},
+		'get',
+	),
 ];
 
 export const integrationFields: INodeProperties[] = [
-	projectIdField(['integration']),
+	projectIdField({ resource: ['integration'] }),
 	...get.description,
 	...create.description,
 ];

@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { checkUrl, getIdParameter, getRequiredText } from '../../helpers/parameters';
-import type { JelouTransport } from '../../transport';
+import type { OperationHandler } from '../../helpers/runner';
 
 const showFor = { resource: ['integration'], operation: ['create'] };
 
@@ -52,11 +52,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	transport: JelouTransport,
-	itemIndex: number,
-): Promise<IDataObject> {
+export const execute: OperationHandler = async function (transport, itemIndex) {
 	const projectId = getIdParameter(this, 'projectId', 'Project ID', itemIndex);
 	// Jelou requires a public HTTPS address; plain http is let through only so that a local
 	// sandbox or test server can be used, and Jelou itself rejects it with a 422.
@@ -80,4 +76,4 @@ export async function execute(
 	delete result.authorization;
 	if (typeof data.signingSecret === 'string') result.notice = SIGNING_SECRET_NOTICE;
 	return result;
-}
+};

@@ -1,16 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as send from './send.operation';
-import { projectIdField } from '../../helpers/fields';
+import { operationPicker, projectIdField } from '../../helpers/fields';
 
 export const messageOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['message'] } },
-		options: [
+	operationPicker(
+		'message',
+		[
 			{
 				name: 'Send',
 				value: 'send',
@@ -18,8 +14,8 @@ export const messageOperations: INodeProperties[] = [
 				action: 'Send a message',
 			},
 		],
-		default: 'send',
-	},
+		'send',
+	),
 ];
 
-export const messageFields: INodeProperties[] = [projectIdField(['message']), ...send.description];
+export const messageFields: INodeProperties[] = [projectIdField({ resource: ['message'] }), ...send.description];

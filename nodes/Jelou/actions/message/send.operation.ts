@@ -1,9 +1,9 @@
 import { randomUUID } from 'crypto';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { checkUrl, getIdParameter, getRequiredText } from '../../helpers/parameters';
-import type { JelouTransport } from '../../transport';
-import { requiredIdField } from '../../helpers/fields';
+import type { OperationHandler } from '../../helpers/runner';
+import { optionalFields, requiredIdField } from '../../helpers/fields';
 
 const showFor = { resource: ['message'], operation: ['send'] };
 const MEDIA_TYPES = ['image', 'video', 'audio', 'document'];
@@ -80,14 +80,9 @@ export const description: INodeProperties[] = [
 		description: 'Name the end user sees for the document',
 		displayOptions: { show: { ...showFor, messageType: ['document'] } },
 	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show: showFor },
-		options: [
+	optionalFields(
+		'Additional Fields',
+		[
 			{
 				displayName: 'Message ID',
 				name: 'messageId',
@@ -96,14 +91,11 @@ export const description: INodeProperties[] = [
 				description: 'Your unique ID for this message. Leave empty to generate one. Reusing the ID of a message you already sent lets Jelou recognise a repeat.',
 			},
 		],
-	},
+		showFor,
+	),
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	transport: JelouTransport,
-	itemIndex: number,
-): Promise<IDataObject> {
+export const execute: OperationHandler = async function (transport, itemIndex) {
 	const projectId = getIdParameter(this, 'projectId', 'Project ID', itemIndex);
 	const roomId = getIdParameter(this, 'roomId', 'Room ID', itemIndex);
 	const botId = getIdParameter(this, 'botId', 'Bot ID', itemIndex);
@@ -153,4 +145,4 @@ export async function execute(
 	});
 	const result: IDataObject = { success: true, messageId, roomId, botId, userId, type };
 	return data && typeof data === 'object' && !Array.isArray(data) ? { ...result, response: data } : result;
-}
+};

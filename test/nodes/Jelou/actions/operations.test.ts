@@ -5,7 +5,7 @@ import type { NodeApiError } from 'n8n-workflow';
 import { Jelou } from '../../../../nodes/Jelou/Jelou.node';
 import { SIGNING_SECRET_NOTICE } from '../../../../nodes/Jelou/actions/integration/create.operation';
 import { activeConversation, closedConversation, envelope, errorBody } from '../../../fixtures/conversations';
-import { TEST_API_KEY, apiKeyCredentials, expectNoSecrets, runNode } from '../../../helpers/context';
+import { TEST_API_KEY, apiKeyCredentials, expectNoSecrets, runNode } from '../../../support/context';
 
 const HOST = 'https://jelou.test';
 const MESSAGING = 'https://chat.jelou.test';

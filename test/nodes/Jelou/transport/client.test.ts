@@ -10,10 +10,10 @@ import nock from 'nock';
 import {
 	JelouRequestError,
 	JelouTransport,
-	checkId,
 	parseRetryAfter,
 	type TransportSettings,
 } from '../../../../nodes/Jelou/transport';
+import { checkId } from '../../../../nodes/Jelou/helpers/ids';
 import { closedConversation, envelope, errorBody } from '../../../fixtures/conversations';
 import {
 	SECRETS,
@@ -22,7 +22,7 @@ import {
 	basicCredentials,
 	createContext,
 	expectNoSecrets,
-} from '../../../helpers/context';
+} from '../../../support/context';
 
 const HOST = 'https://jelou.test';
 const PREFIX = '/jelouapi/v1/external-support';

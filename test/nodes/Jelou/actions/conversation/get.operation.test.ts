@@ -19,7 +19,7 @@ import {
 	basicCredentials,
 	expectNoSecrets,
 	runNode,
-} from '../../../../helpers/context';
+} from '../../../../support/context';
 
 const HOST = 'https://jelou.test';
 

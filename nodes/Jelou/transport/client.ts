@@ -1,0 +1,281 @@
+import type {
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
+
+import {
+	DEFAULT_JELOU_BASE_URL,
+	DEFAULT_JELOU_MESSAGING_URL,
+	SIGN_BODY_HEADER,
+} from '../../../credentials/JelouApi.credentials';
+import { encodePathSegment, normalizeBaseUrl } from '../helpers/ids';
+import { readAnswer } from './answers';
+import { JelouRequestError, cancelledError, withAttempts } from './errors';
+import { networkError } from './network';
+import { AdaptiveConcurrency, FixedConcurrency, type ConcurrencyLimit } from './concurrency';
+import { RequestPacer, waitUnlessCancelled } from './pacer';
+
+/**
+ * The n8n contexts that call Jelou: the action node's execute() and the trigger's activation
+ * hooks. Both offer credentials, the node and n8n's authenticated request helper; only an
+ * execution can be cancelled.
+ */
+export type JelouContext = IExecuteFunctions | IHookFunctions;
+
+export const CREDENTIAL_TYPE = 'jelouApi';
+
+export type RetryPolicy =
+	/** Reads: resend on 429, 502/503/504, connection resets and time-outs. */
+	| 'idempotent'
+	/**
+	 * Requests that start, close or send something: resend only when Jelou said it did not
+	 * process the request (429). A time-out or a 502 may come after Jelou acted, and a second
+	 * send would start, close or deliver twice.
+	 */
+	| 'notProcessedOnly';
+
+export interface JelouRequest {
+	method: IHttpRequestMethods;
+	/**
+	 * `gateway` (the API, authenticated by key) or `messaging` (the host that delivers messages to
+	 * end users, authenticated only by the X-Jelou-Signature of the body).
+	 */
+	host?: 'gateway' | 'messaging';
+	/** Path segments under the base URL; each one is encoded, so an id can never add a segment. */
+	path: string[];
+	body?: IDataObject;
+	/** What a 404 means for this call, e.g. "Conversation 'x' was not found in project 'y'". */
+	notFoundMessage?: string;
+	/** Whether a 2xx without `data` is normal for this call (close answers no data). */
+	dataOptional?: boolean;
+	retry?: RetryPolicy;
+}
+
+export interface TransportSettings {
+	/**
+	 * Items in flight at once, fixed (the user's Concurrency option). Unset: adaptive, the limit is
+	 * found while the run goes (concurrency.ts).
+	 */
+	concurrency?: number;
+	/** Per-request time-out in milliseconds; 0 means n8n's default. */
+	timeoutMs: number;
+	/** Extra attempts for a retryable failure; 0 disables retries. */
+	maxRetries: number;
+	/** First backoff step in milliseconds (doubles each attempt, with jitter). */
+	retryBaseMs: number;
+	/** Longest single wait, whether from backoff or from Retry-After. */
+	retryMaxWaitMs: number;
+}
+
+export const MAX_CONCURRENCY = 50;
+
+/** What the Concurrency option shows when the user adds it (today's fixed default). */
+export const DEFAULT_FIXED_CONCURRENCY = 10;
+
+export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = {
+	timeoutMs: 30_000,
+	maxRetries: 5,
+	retryBaseMs: 500,
+	retryMaxWaitMs: 30_000,
+};
+
+/**
+ * Everything a Jelou call needs, created once per execution: the base URL from the credential,
+ * the retry and time-out settings, and the secrets to scrub from any text we show. Every request
+ * of every operation goes through `request`.
+ */
+export class JelouTransport {
+	private constructor(
+		private readonly ctx: JelouContext,
+		readonly baseUrl: string,
+		readonly messagingBaseUrl: string,
+		/** Whether the credential has a signing secret (needed for the messaging host). */
+		readonly canSign: boolean,
+		private readonly secrets: string[],
+		readonly settings: TransportSettings,
+		/** Shared pacing of this execution: slows every request down when Jelou throttles. */
+		readonly pacer: RequestPacer,
+		/** How many requests may be in flight: the user's fixed Concurrency, or adaptive. */
+		readonly limiter: ConcurrencyLimit,
+		/**
+		 * The credential as already read, handed back to n8n with each request: otherwise n8n
+		 * loads and decrypts it again for every single request of a long run.
+		 */
+		private readonly credentialsDecrypted?: ICredentialsDecrypted,
+	) {}
+
+	static async create(
+		ctx: JelouContext,
+		settings: Partial<TransportSettings> = {},
+	): Promise<JelouTransport> {
+		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+		const baseUrl = normalizeBaseUrl(credentials.baseUrl, 'Base URL', DEFAULT_JELOU_BASE_URL);
+		const messagingBaseUrl = normalizeBaseUrl(
+			credentials.messagingBaseUrl,
+			'Messaging Base URL',
+			DEFAULT_JELOU_MESSAGING_URL,
+		);
+		const merged = { ...DEFAULT_TRANSPORT_SETTINGS, ...settings };
+		const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		const decrypted: ICredentialsDecrypted | undefined =
+			reference?.id
+				? { id: reference.id, name: reference.name, type: CREDENTIAL_TYPE, data: credentials }
+				: undefined;
+		return new JelouTransport(
+			ctx,
+			baseUrl,
+			messagingBaseUrl,
+			typeof credentials.signingSecret === 'string' && credentials.signingSecret !== '',
+			collectSecrets(credentials),
+			merged,
+			new RequestPacer(),
+			merged.concurrency === undefined ? new AdaptiveConcurrency() : new FixedConcurrency(merged.concurrency),
+			decrypted,
+		);
+	}
+
+	url(path: string[], host: JelouRequest['host'] = 'gateway'): string {
+		const base = host === 'messaging' ? this.messagingBaseUrl : this.baseUrl;
+		return `${base}/${path.map(encodePathSegment).join('/')}`;
+	}
+
+	/** Sends one request (with retries) and returns `data` of Jelou's envelope. */
+	async request<T = IDataObject>(req: JelouRequest): Promise<T> {
+		const url = this.url(req.path, req.host);
+		if (req.host === 'messaging' && !this.canSign) {
+			throw new JelouRequestError({
+				message: 'The Jelou credential has no Signing Secret',
+				description:
+					"Jelou accepts messages only when they are signed with the integration's signingSecret. Copy it into the credential's Signing Secret field (Jelou shows it once, when the integration is created).",
+			});
+		}
+		const policy = req.retry ?? 'idempotent';
+		// Only an execution can be cancelled; the trigger's hooks run to their end.
+		const signal = 'getExecutionCancelSignal' in this.ctx ? this.ctx.getExecutionCancelSignal?.() : undefined;
+
+		for (let attempt = 0; ; attempt++) {
+			const startedAt = await this.pacer.waitTurn(signal);
+			let failure: JelouRequestError;
+			const started = Date.now();
+			const ticket = this.limiter.begin();
+			try {
+				const response = await this.send(req, url, signal);
+				const data = readAnswer<T>(response, req, (text) => this.redact(text));
+				this.limiter.end(ticket, 'success');
+				this.pacer.onSuccess();
+				return data;
+			} catch (error) {
+				this.limiter.end(ticket, error instanceof JelouRequestError && error.httpCode === 429 ? 'throttled' : 'failed');
+				// A request cut short by the cancellation is not a network failure to report or retry.
+				if (signal?.aborted) throw cancelledError();
+				failure =
+					error instanceof JelouRequestError
+						? error
+						: networkError(error, url, Date.now() - started, this.settings.timeoutMs);
+			}
+
+			const waitMs = this.backoffMs(attempt, failure.retryAfterMs);
+			if (failure.httpCode === 429) this.pacer.onThrottled(waitMs, startedAt);
+			const mayRetry =
+				failure.retryable &&
+				attempt < this.settings.maxRetries &&
+				(policy === 'idempotent' || failure.httpCode === 429);
+			if (!mayRetry) throw this.scrub(withAttempts(failure, attempt + 1));
+
+			await waitUnlessCancelled(waitMs, signal);
+		}
+	}
+
+	/**
+	 * Removes any credential secret, and the `extra` values (such as the trigger's webhook token),
+	 * from a text (defence in depth: Jelou could echo one).
+	 */
+	redact(text: string, extra: unknown[] = []): string {
+		let out = text;
+		for (const secret of [...this.secrets, ...extra]) {
+			if (typeof secret === 'string' && secret !== '') out = out.split(secret).join('[redacted]');
+		}
+		return out;
+	}
+
+	private async send(
+		req: JelouRequest,
+		url: string,
+		signal: AbortSignal | undefined,
+	): Promise<IN8nHttpFullResponse> {
+		const headers: Record<string, string> = { Accept: 'application/json' };
+		let body: IHttpRequestOptions['body'] = req.body;
+		if (req.host === 'messaging' && req.body !== undefined) {
+			// Serialized once here; the credential signs exactly this string and it is sent as is.
+			body = JSON.stringify(req.body);
+			headers['Content-Type'] = 'application/json';
+			headers[SIGN_BODY_HEADER] = 'sha256';
+		}
+		const options: IHttpRequestOptions = {
+			method: req.method,
+			url,
+			json: true,
+			headers,
+			returnFullResponse: true,
+			// Statuses are mapped here, per item, with Jelou's own text; n8n's generic mapping
+			// would lose the item index and Retry-After.
+			ignoreHttpStatusErrors: true,
+		};
+		if (body !== undefined) options.body = body;
+		if (this.settings.timeoutMs > 0) options.timeout = this.settings.timeoutMs;
+		// Cancelling the execution also drops the request in flight instead of waiting for its
+		// answer (up to the whole time-out).
+		if (signal) options.abortSignal = signal;
+		return (await this.ctx.helpers.httpRequestWithAuthentication.call(
+			this.ctx,
+			CREDENTIAL_TYPE,
+			options,
+			this.credentialsDecrypted ? { credentialsDecrypted: this.credentialsDecrypted } : undefined,
+		)) as IN8nHttpFullResponse;
+	}
+
+	private scrub(error: JelouRequestError): JelouRequestError {
+		if (this.secrets.length === 0) return error;
+		const body =
+			typeof error.body === 'string'
+				? this.redact(error.body)
+				: error.body
+					? (JSON.parse(this.redact(JSON.stringify(error.body))) as IDataObject)
+					: undefined;
+		return new JelouRequestError({
+			message: this.redact(error.message),
+			description: this.redact(error.description),
+			httpCode: error.httpCode,
+			retryable: error.retryable,
+			retryAfterMs: error.retryAfterMs,
+			body,
+		});
+	}
+
+	private backoffMs(attempt: number, retryAfterMs?: number): number {
+		const cap = this.settings.retryMaxWaitMs;
+		if (retryAfterMs !== undefined) return Math.min(Math.max(retryAfterMs, 0), cap);
+		const ceiling = Math.min(this.settings.retryBaseMs * 2 ** attempt, cap);
+		// "Equal jitter": at least half the step, so retries of many items spread out but never
+		// hammer the server right away.
+		return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+	}
+}
+
+function collectSecrets(credentials: IDataObject): string[] {
+	const secrets: string[] = [];
+	for (const key of ['apiKey', 'clientSecret', 'signingSecret']) {
+		const value = credentials[key];
+		if (typeof value === 'string' && value.length >= 4) secrets.push(value);
+	}
+	if (typeof credentials.clientSecret === 'string' && credentials.clientSecret !== '') {
+		const basic = Buffer.from(`${String(credentials.clientId ?? '')}:${credentials.clientSecret}`).toString('base64');
+		secrets.push(basic);
+	}
+	return secrets;
+}
