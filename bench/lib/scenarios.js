@@ -77,6 +77,8 @@ function plan({ args, credential, sb, httpVersion }) {
 			const when = throttle === 'instant' ? '429 at once' : `429 after ${args.latency} ms`;
 			runs.push({ scenario: 'throttled', id: `BenchThr${tag}Jelou00`, wf: jelou(`BenchThr${tag}Jelou00`, n), label: `Jelou, defaults; ${when}`, kind: 'jelou', n, server, idealMs: ideal, target: true, series: true, throttle });
 			runs.push({ scenario: 'throttled', id: `BenchThr${tag}HttpDf`, wf: http(`BenchThr${tag}HttpDf`, n), label: `${H}, defaults; ${when}`, kind: 'http', n, server, idealMs: ideal, throttle });
+			// The batching contrast once (it takes about a minute per run).
+			if (throttle !== 'instant') continue;
 			runs.push({
 				scenario: 'throttled',
 				id: `BenchThr${tag}HttpBt`,

@@ -160,6 +160,10 @@ export class JelouTransport {
 
 		for (let attempt = 0; ; attempt++) {
 			const startedAt = await this.pacer.waitTurn(signal);
+			// Once the pacer spaces requests, a 429 is about the rate (the pacer measures it again),
+			// not about how many are in flight: cutting the limit then would only starve the pacer's
+			// slots while retried items wait out their Retry-After.
+			const paced = this.pacer.spacing > 0;
 			let failure: JelouRequestError;
 			const started = Date.now();
 			const ticket = this.limiter.begin();
@@ -170,7 +174,8 @@ export class JelouTransport {
 				this.pacer.onSuccess();
 				return data;
 			} catch (error) {
-				this.limiter.end(ticket, error instanceof JelouRequestError && error.httpCode === 429 ? 'throttled' : 'failed');
+				const throttled = error instanceof JelouRequestError && error.httpCode === 429 && !paced;
+				this.limiter.end(ticket, throttled ? 'throttled' : 'failed');
 				// A request cut short by the cancellation is not a network failure to report or retry.
 				if (signal?.aborted) throw cancelledError();
 				failure =
