@@ -41,6 +41,8 @@ const USAGE = `Usage: npm run bench -- [options]   (or: node bench/run.js [optio
   --no-build             use dist/ as it is (default: npm run build first)
   --no-write             do not update docs/benchmarks.md
   --out <file>           write the report there instead of docs/benchmarks.md
+  --render <json>        only rewrite the report (and charts) from a saved run
+                         (the bench saves every run to $TMPDIR/n8n-jelou-bench-last-run.json)
   --help
 `;
 
@@ -101,6 +103,7 @@ function parseArgs(argv) {
 			case '--no-build': out.build = false; break;
 			case '--no-write': out.write = false; break;
 			case '--out': out.out = path.resolve(next()); break;
+			case '--render': out.render = path.resolve(next()); break;
 			case '--help': case '-h': out.help = true; break;
 			default: throw new TypeError(`unknown option ${a}`);
 		}
@@ -252,6 +255,13 @@ async function main() {
 	}
 	if (args.help) {
 		process.stdout.write(USAGE);
+		return;
+	}
+	if (args.render) {
+		const saved = JSON.parse(fs.readFileSync(args.render, 'utf8'));
+		saved.date = new Date(saved.date);
+		report.writeDoc(args.out, saved);
+		say(`rewrote ${path.relative(process.cwd(), args.out) || args.out} from ${args.render}`);
 		return;
 	}
 	installHooks({ uncaught: true });

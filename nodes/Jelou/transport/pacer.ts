@@ -46,7 +46,8 @@ const RATE_MARGIN = 0.02;
  * that second minus those answered 429) and from then on spaces request starts 2 % under that
  * rate. Counting starts rather than successes matters when a 429 comes back at once: at that
  * moment most accepted requests of the second are still waiting for their answer, and a count of
- * successes would settle far too slow. Every later 429 measures again. The first 429 also pauses
+ * successes would settle far too slow. Every later 429 measures again, and slows the pacing down
+ * when Jelou accepts clearly (over 10 %) less than before. The first 429 also pauses
  * everyone until Retry-After, to let the burst that caused it drain; later ones only delay the
  * request that got them. After five quiet seconds the spacing shrinks by 10 % a second, so a run
  * speeds up again when the limit was temporary; each such try that ends in a 429 doubles the
@@ -60,6 +61,9 @@ export class RequestPacer {
 	private pauseUntil = 0;
 
 	private lastThrottle = Number.NEGATIVE_INFINITY;
+
+	/** When the 429 that started pacing came: 429s within a window of it are one burst. */
+	private burstStart = Number.NEGATIVE_INFINITY;
 
 	private lastSpeedUp = Number.NEGATIVE_INFINITY;
 
@@ -116,9 +120,20 @@ export class RequestPacer {
 		const measured =
 			accepted > 0 ? this.windowMs / accepted : Math.max(this.spacingMs * 2, this.windowMs / 10);
 		const spacing = Math.min(MAX_SPACING_MS, measured * (1 + RATE_MARGIN));
-		// One burst brings many 429s at once: within a window they may only slow down further,
-		// never undo each other.
-		this.spacingMs = now - this.lastThrottle < this.windowMs ? Math.max(this.spacingMs, spacing) : spacing;
+		if (firstThrottle) {
+			this.spacingMs = spacing;
+			this.burstStart = now;
+		} else if (now - this.burstStart < this.windowMs) {
+			// One burst brings many 429s at once: they may only slow down further, never undo each
+			// other (a late one counts fewer requests still in flight).
+			this.spacingMs = Math.max(this.spacingMs, spacing);
+		} else if (spacing > this.spacingMs * 1.1) {
+			// Paced, and Jelou now accepts clearly less than before: slow down to the new rate.
+			this.spacingMs = spacing;
+		}
+		// Otherwise a 429 at about the measured rate: requests reach Jelou a few milliseconds after
+		// their turn, unevenly, and a count over one second is off by one request either way.
+		// Slowing down for it would lose 5 % at 20 requests/s for nothing; the request is retried.
 		this.lastThrottle = now;
 
 		const wait = retryAfterMs ?? 0;

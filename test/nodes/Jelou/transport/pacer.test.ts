@@ -211,8 +211,22 @@ describe('RequestPacer: waitTurn', () => {
  * once or after its latency. The pacer must settle at the server's rate in both cases (the
  * earlier pacer settled about 20 % too slow when the 429 came at once).
  */
-async function throttledRun(options: { items: number; rate: number; workers: number; latencyMs: number; instant429: boolean }) {
+async function throttledRun(options: {
+	items: number;
+	rate: number;
+	workers: number;
+	latencyMs: number;
+	instant429: boolean;
+	/** Largest delay between a request's turn and its arrival at the server (n8n's own time per request). */
+	jitterMs?: number;
+}) {
 	const pacer = new RequestPacer();
+	// A fixed pseudo-random sequence: the same jitter in every run.
+	let seed = 12345;
+	const random = () => {
+		seed = (seed * 1103515245 + 12345) % 2147483648;
+		return seed / 2147483648;
+	};
 	const arrivals: number[] = [];
 	let next = 0;
 	let refused = 0;
@@ -222,9 +236,12 @@ async function throttledRun(options: { items: number; rate: number; workers: num
 			next++;
 			for (;;) {
 				const startedAt = await pacer.waitTurn();
-				const inWindow = arrivals.filter((at) => at > startedAt - 1000).length;
+				const jitter = Math.floor(random() * (options.jitterMs ?? 0));
+				if (jitter > 0) await new Promise((resolve) => setTimeout(resolve, jitter));
+				const arrived = Date.now();
+				const inWindow = arrivals.filter((at) => at > arrived - 1000).length;
 				if (inWindow < options.rate) {
-					arrivals.push(startedAt);
+					arrivals.push(arrived);
 					await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
 					pacer.onSuccess();
 					break;
@@ -250,6 +267,30 @@ describe('RequestPacer against a simulated rate-limited server', () => {
 		// The first burst is refused; after that the pacing stays under the limit.
 		expect(run.refused).toBeLessThanOrEqual(15);
 		expect(run.spacing).toBeCloseTo(51, 5);
+	});
+
+	it.each([10, 20])(
+		'400 requests at 20/s when each request reaches the server 0–%i ms after its turn: within 1.05 × N / rate',
+		async (jitterMs) => {
+			const run = await throttledRun({ items: 400, rate: 20, workers: 10, latencyMs: 50, instant429: true, jitterMs });
+			expect(run.totalMs).toBeLessThanOrEqual(1.05 * 20_000);
+			// A 429 caused by that unevenness does not slow the pacing down.
+			expect(run.spacing).toBeCloseTo(51, 5);
+		},
+	);
+
+	it('slows down when the limit really drops while paced', async () => {
+		const pacer = new RequestPacer();
+		const burst = await startMany(pacer, 21);
+		pacer.onThrottled(0, burst[20]);
+		expect(pacer.spacing).toBeCloseTo(51, 5);
+		await jest.advanceTimersByTimeAsync(3000);
+		// Jelou now takes 10 a second: the eleventh paced request of a second is refused.
+		const paced = await settle(startMany(pacer, 11));
+		const lastSecond = paced.filter((at) => at > paced[10] - 1000);
+		pacer.onThrottled(0, paced[10]);
+		expect(pacer.spacing).toBeCloseTo((1000 / (lastSecond.length - 1)) * 1.02, 5);
+		expect(pacer.spacing).toBeGreaterThan(51 * 1.1);
 	});
 
 	it('5,000 requests at 100/s: within 1.10 × N / rate', async () => {
