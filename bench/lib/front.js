@@ -28,7 +28,10 @@ function throttleBody(rate) {
 
 async function startFront(upstreamUrl) {
 	const upstream = new URL(upstreamUrl);
-	const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+	// At most 256 connections to the sandbox: 10,000 requests at once (HTTP Request at its
+	// defaults) would otherwise overflow the sandbox's listen backlog and fail with resets that
+	// are the bench's, not the client's. The run of 2026-11-28 still had that flaw (see the notes).
+	const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 	const config = { latencyMs: 0, perInFlightMs: 0, rateLimit: 0, throttle: 'after-latency' };
 	/** Arrival times of the accepted requests of the last second (the sliding window). */
 	let window = [];

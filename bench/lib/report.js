@@ -58,11 +58,15 @@ const max = (values) => Math.max(...values.filter(Number.isFinite));
 
 /** Median and spread of one run's repetitions. */
 function summarize(run) {
-	const s = run.samples;
+	// A repetition whose n8n printed no run data measured nothing (not a failure of the node).
+	const s = run.samples.filter((x) => Number.isFinite(x.nodeMs));
+	const lost = run.samples.filter((x) => !Number.isFinite(x.nodeMs));
 	const times = s.map((x) => x.nodeMs);
 	return {
 		...run,
 		reps: s.length,
+		lost: lost.length,
+		lostText: lost[0]?.outputText?.split('\n')[0] || '',
 		ms: median(times),
 		minMs: min(times),
 		maxMs: max(times),
@@ -82,7 +86,7 @@ function summarize(run) {
 	};
 }
 
-const verdict = (ok) => (ok ? '**met**' : '**MISSED**');
+const verdict = (ok) => (ok === undefined ? '**NOT MEASURED**' : ok ? '**met**' : '**MISSED**');
 const spread = (r) => `${s2(r.minMs)}–${s2(r.maxMs)}`;
 
 /** Issue 13's targets, measured: [{ name, ok, text }]. */
@@ -108,7 +112,9 @@ function targets(rows) {
 		});
 	}
 	const r100 = by('rate100', (r) => r.kind === 'jelou');
-	if (r100) {
+	if (r100 && r100.reps === 0) {
+		out.push({ name: '5,000 Gets at 100/s: 0 failed, ≤ 1.10 × N / rate', ok: undefined, text: `no repetition measured: ${r100.lostText}` });
+	} else if (r100) {
 		out.push({
 			name: '5,000 Gets at 100/s: 0 failed, ≤ 1.10 × N / rate',
 			ok: r100.failedMax === 0 && r100.outputOk && r100.ratio <= 1.1,
@@ -130,8 +136,8 @@ function targets(rows) {
 				(best ? `fastest fixed under 44 ms: Concurrency ${best.x}, ${s2(best.ms)} s (p95 ${f0(best.p95)} ms): × ${f2(la.ms / best.ms)}` : 'no fixed Concurrency of the sweep stayed under 44 ms'),
 		});
 	}
-	const zj = rows.filter((r) => r.scenario === 'zero' && r.kind === 'jelou').sort((a, b) => a.n - b.n);
-	const zh = rows.filter((r) => r.scenario === 'zero' && r.kind === 'http').sort((a, b) => a.n - b.n);
+	const zj = rows.filter((r) => r.scenario === 'zero' && r.kind === 'jelou' && r.reps > 0).sort((a, b) => a.n - b.n);
+	const zh = rows.filter((r) => r.scenario === 'zero' && r.kind === 'http' && r.reps > 0).sort((a, b) => a.n - b.n);
 	if (zj.length >= 2 && zh.length >= 1) {
 		const small = zj[0];
 		const big = zj[zj.length - 1];
@@ -165,7 +171,8 @@ function scenarioTable(rows) {
 			f0(r.peakInFlight),
 			`${f0(r.p50)} / ${f0(r.p95)}`,
 			f0(r.rss),
-			r.outputOk ? 'OK' : `**NOT OK**: ${r.outputText.slice(0, 160)}`,
+			(r.reps === 0 ? 'not measured' : r.outputOk ? 'OK' : `**NOT OK**: ${r.outputText.slice(0, 160)}`) +
+				(r.lost ? ` (${r.lost} repetition(s) lost: n8n printed no run data)` : ''),
 			`${f2(r.load[0])}–${f2(r.load[1])}`,
 		]),
 	);
