@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { optionalFields, projectIdField } from './helpers/fields';
+import { nodeOptions, projectIdField } from './helpers/fields';
 import {
 	ALL_EVENTS,
 	EVENT_CONVERSATION_CLOSE,
@@ -39,8 +39,8 @@ export class JelouTrigger implements INodeType {
 		displayName: 'Jelou Trigger',
 		name: 'jelouTrigger',
 		icon: { light: 'file:jelou.svg', dark: 'file:jelou.dark.svg' },
-		group: ['trigger'],
 		version: 1,
+		group: ['trigger'],
 		subtitle:
 			'={{ ($parameter["events"] || []).includes("*") ? "All events" : ($parameter["events"] || []).join(", ") }}',
 		description: 'Starts the workflow when Jelou sends a conversation or message event of the External Support integration',
@@ -122,7 +122,7 @@ export class JelouTrigger implements INodeType {
 				{ registerWebhook: [true] },
 				'ID of the Jelou project whose integration should send its events to this trigger',
 			),
-			optionalFields('Options', [
+			nodeOptions([
 				{
 					displayName: 'Expected Webhook Authorization',
 					name: 'expectedAuthorization',

@@ -1,13 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { optionalFields } from '../helpers/fields';
+import { nodeOptions } from '../helpers/fields';
 
 /**
  * Request settings shared by every operation; read once per run, from the first item. The
  * defaults repeat DEFAULT_TRANSPORT_SETTINGS (and DEFAULT_FIXED_CONCURRENCY) as literals (n8n's lint wants literals); a unit test
  * keeps the two equal.
  */
-export const optionsCollection: INodeProperties = optionalFields('Options', [
+export const optionsCollection: INodeProperties = nodeOptions([
 	{
 		displayName: 'Concurrency',
 		name: 'concurrency',

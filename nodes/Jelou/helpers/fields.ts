@@ -58,23 +58,38 @@ export function operationPicker(
 	};
 }
 
-/**
- * A collection of optional fields: "Additional Fields" of an operation, or the "Options" of a
- * node. Shown always when `show` is absent.
- */
-export function optionalFields(
-	kind: 'Additional Fields' | 'Options',
-	options: INodeProperties[],
-	show?: Show,
+/** The Bot ID and User ID fields of an operation on one user's conversation with one bot. */
+export function botAndUserFields(show: Show, botDescription: string, userDescription: string): INodeProperties[] {
+	return [
+		requiredIdField('botId', 'Bot ID', botDescription, show, 'e.g. 6f0c…'),
+		requiredIdField('userId', 'User ID', userDescription, show, 'e.g. 593987654321'),
+	];
+}
+
+/** A message text for the end user or the agent: a few rows tall, sent as written. */
+export function messageTextField(
+	name: string,
+	displayName: string,
+	description: string,
+	extra: Partial<INodeProperties> = {},
 ): INodeProperties {
-	const collection: INodeProperties = {
-		displayName: kind,
-		name: kind === 'Options' ? 'options' : 'additionalFields',
+	return { displayName, name, type: 'string', typeOptions: { rows: 3 }, default: '', description, ...extra };
+}
+
+/** The "Additional Fields" collection of one operation. */
+export function additionalFields(show: Show, options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
 		type: 'collection',
-		placeholder: kind === 'Options' ? 'Add Option' : 'Add Field',
+		placeholder: 'Add Field',
 		default: {},
+		displayOptions: { show },
 		options,
 	};
-	if (show) collection.displayOptions = { show };
-	return collection;
+}
+
+/** The "Options" collection of a node, shown for every operation. */
+export function nodeOptions(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options };
 }

@@ -1,39 +1,24 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { OperationHandler } from '../../helpers/runner';
 import { getIdParameter } from '../../helpers/parameters';
-import { optionalFields, requiredIdField } from '../../helpers/fields';
+import { additionalFields, botAndUserFields, messageTextField } from '../../helpers/fields';
 
 const showFor = { resource: ['conversation'], operation: ['close'] };
 
 export const description: INodeProperties[] = [
-	requiredIdField('botId', 'Bot ID', 'ID of the Jelou bot of the conversation', showFor, 'e.g. 6f0c…'),
-	requiredIdField('userId', 'User ID', 'ID of the end user whose conversation to close', showFor, 'e.g. 593987654321'),
-	optionalFields(
-		'Additional Fields',
-		[
-			{
-				displayName: 'Closing Message',
-				name: 'closingMessage',
-				type: 'string',
-				typeOptions: { rows: 3 },
-				default: '',
-				description: 'Text sent to the end user when the conversation closes',
-			},
-			{
-				displayName: 'Return To',
-				name: 'redirectType',
-				type: 'options',
-				default: 'text',
-				description: 'What Jelou does after closing: send the closing message as text, or hand the user back to the bot flow (edge)',
-				options: [
-					{ name: 'Text Message', value: 'text' },
-					{ name: 'Bot Flow (Edge)', value: 'edge' },
-				],
-			},
-		],
-		showFor,
-	),
+	...botAndUserFields(showFor, 'ID of the Jelou bot of the conversation', 'ID of the end user whose conversation to close'),
+	additionalFields(showFor, [
+		messageTextField('closingMessage', 'Closing Message', 'Text sent to the end user when the conversation closes'),
+		{
+			displayName: 'Return To',
+			name: 'redirectType',
+			type: 'options',
+			default: 'text',
+			description: 'What Jelou does after closing: send the closing message as text, or hand the user back to the bot flow (edge)',
+			options: [{ name: 'Text Message', value: 'text' }, { name: 'Bot Flow (Edge)', value: 'edge' }],
+		},
+	]),
 ];
 
 export const execute: OperationHandler = async function (transport, itemIndex) {
@@ -66,3 +51,6 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 	const result: IDataObject = { success: true, botId, userId };
 	return data && typeof data === 'object' && !Array.isArray(data) ? { ...result, ...data } : result;
 };
+
+/** This operation in the resource's Operation picker. */
+export const option: INodePropertyOptions = { name: 'Close', value: 'close', description: "Close the user's open conversation with a bot, optionally with a closing message", action: 'Close a conversation' };

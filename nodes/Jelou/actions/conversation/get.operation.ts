@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { OperationHandler } from '../../helpers/runner';
 import { getIdParameter } from '../../helpers/parameters';
@@ -50,3 +50,6 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 	}
 	return simplify ? simplifyConversation(conversation) : (conversation as IDataObject);
 };
+
+/** This operation in the resource's Operation picker. */
+export const option: INodePropertyOptions = { name: 'Get', value: 'get', description: 'Get a conversation: its state, end reason, user and bot', action: 'Get a conversation' };

@@ -1,75 +1,67 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationHandler } from '../../helpers/runner';
 import { getIdParameter, parseJsonObject } from '../../helpers/parameters';
-import { optionalFields, requiredIdField } from '../../helpers/fields';
+import { additionalFields, botAndUserFields, messageTextField } from '../../helpers/fields';
 
 const showFor = { resource: ['conversation'], operation: ['start'] };
 
 export const description: INodeProperties[] = [
-	requiredIdField('botId', 'Bot ID', 'ID of the Jelou bot the end user talks to', showFor, 'e.g. 6f0c…'),
-	requiredIdField('userId', 'User ID', 'ID of the end user in Jelou (for WhatsApp usually the phone number)', showFor, 'e.g. 593987654321'),
-	optionalFields(
-		'Additional Fields',
-		[
-			{
-				displayName: 'Assign To',
-				name: 'assignmentType',
-				type: 'options',
-				default: 'queue',
-				description: 'Who in your support panel should receive the conversation',
-				options: [
-					{ name: 'Queue', value: 'queue' },
-					{ name: 'Operator', value: 'operator' },
-					{ name: 'Team', value: 'team' },
-				],
-			},
-			{
-				displayName: 'Assignment Target',
-				name: 'assignmentTarget',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. billing',
-				description: 'The queue name, or the ID of the operator or team, to assign the conversation to. Required with Assign To.',
-			},
-			{
-				displayName: 'Initial Message',
-				name: 'initialMessage',
-				type: 'string',
-				typeOptions: { rows: 3 },
-				default: '',
-				description: 'First message of the conversation, shown to the agent',
-			},
-			{
-				displayName: 'Metadata (JSON)',
-				name: 'metadataJson',
-				type: 'json',
-				default: '{}',
-				description: 'Extra data for your panel as a JSON object, e.g. {"ticketId": "T-12345"}',
-			},
-			{
-				displayName: 'Metadata Fields',
-				name: 'metadataFields',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				placeholder: 'Add Metadata Field',
-				default: {},
-				description: 'Extra data for your panel as name/value pairs; merged over Metadata (JSON)',
-				options: [
-					{
-						displayName: 'Field',
-						name: 'field',
-						values: [
-							{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. ticketId', description: 'Name of the metadata field' },
-							{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'e.g. T-12345', description: 'Value of the metadata field' },
-						],
-					},
-				],
-			},
-		],
+	...botAndUserFields(
 		showFor,
+		'ID of the Jelou bot the end user talks to',
+		'ID of the end user in Jelou (for WhatsApp usually the phone number)',
 	),
+	additionalFields(showFor, [
+		{
+			displayName: 'Assign To',
+			name: 'assignmentType',
+			type: 'options',
+			default: 'queue',
+			description: 'Who in your support panel should receive the conversation',
+			options: [
+				{ name: 'Queue', value: 'queue' },
+				{ name: 'Operator', value: 'operator' },
+				{ name: 'Team', value: 'team' },
+			],
+		},
+		{
+			displayName: 'Assignment Target',
+			name: 'assignmentTarget',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. billing',
+			description: 'The queue name, or the ID of the operator or team, to assign the conversation to. Required with Assign To.',
+		},
+		messageTextField('initialMessage', 'Initial Message', 'First message of the conversation, shown to the agent'),
+		{
+			displayName: 'Metadata (JSON)',
+			name: 'metadataJson',
+			type: 'json',
+			default: '{}',
+			description: 'Extra data for your panel as a JSON object, e.g. {"ticketId": "T-12345"}',
+		},
+		{
+			displayName: 'Metadata Fields',
+			name: 'metadataFields',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Metadata Field',
+			default: {},
+			description: 'Extra data for your panel as name/value pairs; merged over Metadata (JSON)',
+			options: [
+				{
+					displayName: 'Field',
+					name: 'field',
+					values: [
+						{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. ticketId', description: 'Name of the metadata field' },
+						{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'e.g. T-12345', description: 'Value of the metadata field' },
+					],
+				},
+			],
+		},
+	]),
 ];
 
 interface StartFields {
@@ -127,3 +119,6 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 	});
 	return data && typeof data === 'object' && !Array.isArray(data) ? data : { success: true, botId, userId };
 };
+
+/** This operation in the resource's Operation picker. */
+export const option: INodePropertyOptions = { name: 'Start', value: 'start', description: 'Hand a user over to your support panel by starting a conversation', action: 'Start a conversation' };

@@ -8,26 +8,7 @@ import { operationPicker, projectIdField } from '../../helpers/fields';
  * Jelou documents creating and reading an integration; updating or deleting one is not documented
  * (creating again replaces it), so those operations are not offered.
  */
-export const integrationOperations: INodeProperties[] = [
-	operationPicker(
-		'integration',
-		[
-			{
-				name: 'Create',
-				value: 'create',
-				description: "Create or replace the project's External Support integration (its webhook)",
-				action: 'Create an integration',
-			},
-			{
-				name: 'Get',
-				value: 'get',
-				description: "Get the project's External Support integration",
-				action: 'Get an integration',
-			},
-		],
-		'get',
-	),
-];
+export const integrationOperations: INodeProperties[] = [operationPicker('integration', [create.option, get.option], 'get')];
 
 export const integrationFields: INodeProperties[] = [
 	projectIdField({ resource: ['integration'] }),

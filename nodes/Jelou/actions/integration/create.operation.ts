@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { checkUrl, getIdParameter, getRequiredText } from '../../helpers/parameters';
 import type { OperationHandler } from '../../helpers/runner';
@@ -77,3 +77,6 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 	if (typeof data.signingSecret === 'string') result.notice = SIGNING_SECRET_NOTICE;
 	return result;
 };
+
+/** This operation in the resource's Operation picker. */
+export const option: INodePropertyOptions = { name: 'Create', value: 'create', description: "Create or replace the project's External Support integration (its webhook)", action: 'Create an integration' };

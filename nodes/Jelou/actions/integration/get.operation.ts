@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { OperationHandler } from '../../helpers/runner';
 import { getIdParameter } from '../../helpers/parameters';
@@ -13,3 +13,6 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 		notFoundMessage: `Project '${projectId}' has no External Support integration`,
 	});
 };
+
+/** This operation in the resource's Operation picker. */
+export const option: INodePropertyOptions = { name: 'Get', value: 'get', description: "Get the project's External Support integration", action: 'Get an integration' };

@@ -1,9 +1,9 @@
 import { randomUUID } from 'crypto';
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { checkUrl, getIdParameter, getRequiredText } from '../../helpers/parameters';
 import type { OperationHandler } from '../../helpers/runner';
-import { optionalFields, requiredIdField } from '../../helpers/fields';
+import { additionalFields, botAndUserFields, messageTextField, requiredIdField } from '../../helpers/fields';
 
 const showFor = { resource: ['message'], operation: ['send'] };
 const MEDIA_TYPES = ['image', 'video', 'audio', 'document'];
@@ -16,8 +16,7 @@ export const description: INodeProperties[] = [
 		showFor,
 		'e.g. room-778899',
 	),
-	requiredIdField('botId', 'Bot ID', 'ID of the Jelou bot of the conversation', showFor),
-	requiredIdField('userId', 'User ID', 'ID of the end user who receives the message', showFor),
+	...botAndUserFields(showFor, 'ID of the Jelou bot of the conversation', 'ID of the end user who receives the message'),
 	{
 		displayName: 'Message Type',
 		name: 'messageType',
@@ -33,16 +32,10 @@ export const description: INodeProperties[] = [
 			{ name: 'Video', value: 'video' },
 		],
 	},
-	{
-		displayName: 'Text',
-		name: 'text',
-		type: 'string',
-		typeOptions: { rows: 3 },
+	messageTextField('text', 'Text', 'The message the end user receives', {
 		required: true,
-		default: '',
-		description: 'The message the end user receives',
 		displayOptions: { show: { ...showFor, messageType: ['text'] } },
-	},
+	}),
 	{
 		displayName: 'Media URL',
 		name: 'mediaUrl',
@@ -80,19 +73,15 @@ export const description: INodeProperties[] = [
 		description: 'Name the end user sees for the document',
 		displayOptions: { show: { ...showFor, messageType: ['document'] } },
 	},
-	optionalFields(
-		'Additional Fields',
-		[
-			{
-				displayName: 'Message ID',
-				name: 'messageId',
-				type: 'string',
-				default: '',
-				description: 'Your unique ID for this message. Leave empty to generate one. Reusing the ID of a message you already sent lets Jelou recognise a repeat.',
-			},
-		],
-		showFor,
-	),
+	additionalFields(showFor, [
+		{
+			displayName: 'Message ID',
+			name: 'messageId',
+			type: 'string',
+			default: '',
+			description: 'Your unique ID for this message. Leave empty to generate one. Reusing the ID of a message you already sent lets Jelou recognise a repeat.',
+		},
+	]),
 ];
 
 export const execute: OperationHandler = async function (transport, itemIndex) {
@@ -146,3 +135,6 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 	const result: IDataObject = { success: true, messageId, roomId, botId, userId, type };
 	return data && typeof data === 'object' && !Array.isArray(data) ? { ...result, response: data } : result;
 };
+
+/** This operation in the resource's Operation picker. */
+export const option: INodePropertyOptions = { name: 'Send', value: 'send', description: 'Send a text, image, video, audio or document to the end user (needs the Signing Secret)', action: 'Send a message' };
