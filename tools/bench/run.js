@@ -15,25 +15,34 @@ const { installHooks, run } = require('../harness/procs');
 
 const { startSandboxProcess } = require('./lib/sandbox-client');
 const { executeMeasured } = require('./lib/n8n-exec');
-const { jelouWorkflow, httpRequestWorkflow, httpRequestTypeVersion } = require('./lib/workflows');
+const { httpRequestTypeVersion } = require('./lib/workflows');
 const { makeRow } = require('./lib/measure');
 const { plainLoop } = require('./lib/plain-loop');
+const { plan } = require('./lib/scenarios');
 const report = require('./lib/report');
 
 const USAGE = `Usage: npm run bench -- [options]   (or: node tools/bench/run.js [options])
 
-  --n <items>            items per latency run (default 1000)
-  --latency <ms>         sandbox latency per request (default 50)
-  --rate <req/s>         sandbox rate limit in the throttling run (default 20)
-  --throttle-n <items>   items in the throttling run (default 400, so ideal = 20 s at 20/s)
-  --cpu-n <items>        items per CPU-overhead round (default: --n)
-  --cpu-rounds <k>       measured rounds of the CPU test, median reported (default 5)
-  --n8n <1|2|1,2>        which pinned n8n runtime(s) to run in (default 1)
-  --concurrency <list>   Jelou concurrencies besides the defaults run (default 1,5,10,25,50)
+  --n8n <1|2|1,2>        which pinned n8n runtime(s) to run in (default 1,2)
+  --reps <k[,k2]>        repetitions of every run, median and spread reported (default 3);
+                         a list gives each n8n line of --n8n its own count
+  --only <list>          scenarios to run: latency,throttled,rate100,load,zero (default all)
+  --n <items>            items in the latency run (default 1000)
+  --latency <ms>         server latency in the latency and throttled runs (default 50)
+  --rate <req/s>         limit in the throttled run (default 20)
+  --throttle-n <items>   items in the throttled run (default 400)
+  --rate100-n <items>    items in the 100 requests/s run (default 5000)
+  --load-n <items>       items in the load-sensitive run (default 1000)
+  --load-sweep <list>    fixed Concurrency values swept against the load-sensitive server (default 6,8,10,11,12)
+  --zero-n <list>        item counts at zero latency (default 1000,10000)
+  --concurrency <list>   fixed Concurrency / batch sizes in the latency run (default 10,25,50)
+  --cpu-n <items>        items per CPU-overhead round (default 1000)
+  --cpu-rounds <k>       measured rounds of the CPU test (default 5; 0 skips it)
   --no-build             use dist/ as it is (default: npm run build first)
   --no-write             do not update docs/benchmarks.md
   --out <file>           write the report there instead of docs/benchmarks.md
-  --refresh-doc          only rewrite the fixed text of the doc (keeps results and notes), no run
+  --render <json>        only rewrite the report (and charts) from a saved run
+                         (the bench saves every run to $TMPDIR/n8n-jelou-bench-last-run.json)
   --help
 `;
 
@@ -43,10 +52,16 @@ function parseArgs(argv) {
 		latency: 50,
 		rate: 20,
 		throttleN: 400,
-		cpuN: undefined,
+		rate100N: 5000,
+		loadN: 1000,
+		loadSweep: [6, 8, 10, 11, 12],
+		zeroN: [1000, 10000],
+		concurrency: [10, 25, 50],
+		repsList: [3],
+		only: [],
+		cpuN: 1000,
 		cpuRounds: 5,
 		lines: [],
-		concurrency: [1, 5, 10, 25, 50],
 		build: true,
 		write: true,
 		out: path.join(REPO_ROOT, 'docs', 'benchmarks.md'),
@@ -56,6 +71,7 @@ function parseArgs(argv) {
 		if (!Number.isFinite(v) || v < min || v > max) throw new TypeError(`${name} must be a number from ${min} to ${max}`);
 		return v;
 	};
+	const list = (name, value, min, max) => String(value).split(',').filter(Boolean).map((v) => Math.floor(num(name, v, min, max)));
 	for (let i = 0; i < argv.length; i++) {
 		let a = argv[i];
 		let value;
@@ -70,42 +86,45 @@ function parseArgs(argv) {
 			return argv[++i];
 		};
 		switch (a) {
-			case '--n': out.n = Math.floor(num('--n', next(), 1, 100_000)); break;
-			case '--latency': out.latency = num('--latency', next(), 0, 10_000); break;
-			case '--rate': out.rate = Math.floor(num('--rate', next(), 1, 100_000)); break;
-			case '--throttle-n': out.throttleN = Math.floor(num('--throttle-n', next(), 1, 100_000)); break;
-			case '--cpu-n': out.cpuN = Math.floor(num('--cpu-n', next(), 1, 100_000)); break;
-			case '--cpu-rounds': out.cpuRounds = Math.floor(num('--cpu-rounds', next(), 1, 10)); break;
+			case '--n': out.n = Math.floor(num(a, next(), 1, 100_000)); break;
+			case '--latency': out.latency = num(a, next(), 0, 10_000); break;
+			case '--rate': out.rate = Math.floor(num(a, next(), 1, 100_000)); break;
+			case '--throttle-n': out.throttleN = Math.floor(num(a, next(), 1, 100_000)); break;
+			case '--rate100-n': out.rate100N = Math.floor(num(a, next(), 1, 100_000)); break;
+			case '--load-n': out.loadN = Math.floor(num(a, next(), 1, 100_000)); break;
+			case '--load-sweep': out.loadSweep = list(a, next(), 1, 50); break;
+			case '--zero-n': out.zeroN = list(a, next(), 1, 100_000); break;
+			case '--concurrency': out.concurrency = list(a, next(), 1, 50); break;
+			case '--reps': out.repsList = list(a, next(), 1, 9); break;
+			case '--only': out.only.push(...String(next()).split(',').filter(Boolean)); break;
+			case '--cpu-n': out.cpuN = Math.floor(num(a, next(), 1, 100_000)); break;
+			case '--cpu-rounds': out.cpuRounds = Math.floor(num(a, next(), 0, 10)); break;
 			case '--n8n': out.lines.push(...String(next()).split(',').filter(Boolean)); break;
-			case '--concurrency':
-				out.concurrency = String(next()).split(',').filter(Boolean).map((c) => Math.floor(num('--concurrency', c, 1, 50)));
-				break;
 			case '--no-build': out.build = false; break;
 			case '--no-write': out.write = false; break;
 			case '--out': out.out = path.resolve(next()); break;
-			case '--refresh-doc': out.refreshDoc = true; break;
+			case '--render': out.render = path.resolve(next()); break;
 			case '--help': case '-h': out.help = true; break;
 			default: throw new TypeError(`unknown option ${a}`);
 		}
 	}
-	if (out.lines.length === 0) out.lines = ['1'];
+	if (out.lines.length === 0) out.lines = ['1', '2'];
 	out.lines = [...new Set(out.lines.map((l) => getRuntime(l).line))];
-	out.cpuN = out.cpuN ?? out.n;
+	out.repsFor = (line) => out.repsList[Math.min(out.lines.indexOf(line), out.repsList.length - 1)];
 	return out;
 }
 
-const say = (s) => console.log(`[bench] ${s}`);
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const say = (s) => console.log(`[bench] ${new Date().toISOString().slice(11, 19)} ${s}`);
+const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
-/** The whole n8n part for one pinned runtime. */
-async function benchLine(line, args, sb, tgz, reference) {
+/** The whole n8n part for one pinned runtime: every run of the plan, `reps` times, interleaved. */
+async function benchLine(line, args, sb, tgz) {
 	const rt = getRuntime(line);
-	if (!isInstalled(line)) say(`${rt.name} is not installed yet: installing it (several minutes)`);
-	await ensureInstalled(line, { print: (s) => say(s) });
+	if (!isInstalled(line)) throw new Error(`${rt.name} is not installed (npm run test:e2e installs it)`);
 	const n8nNode = rt.usesBundledNode ? `v${rt.nodeVersion}` : process.version;
 	const n8n = new N8nInstance(line);
-	const rows = [reference];
-	const throttleRows = [];
+	const started = Date.now();
+	const loadBefore = os.loadavg();
 	try {
 		say(`${rt.name} (Node ${n8nNode}): installing the packed package into ${n8n.userFolder}/.n8n/nodes`);
 		await n8n.installPackage(tgz);
@@ -118,105 +137,51 @@ async function benchLine(line, args, sb, tgz, reference) {
 			projectId: sb.projectId,
 		});
 		const httpVersion = httpRequestTypeVersion(rt);
-		const { n, latency, rate, throttleN } = args;
-		const batch = { batchSize: 10, batchInterval: Math.max(1, Math.round(latency)) };
-
-		// Every run: [workflow, row description]
-		const plan = [];
-		plan.push({
-			phase: 'latency',
-			wf: jelouWorkflow({ id: 'BenchJelouDef001', n, credential, projectId: sb.projectId }),
-			label: 'Jelou, defaults',
-			kind: 'jelou',
-			concurrency: 10,
-			concurrencyText: '10 (default)',
-		});
-		for (const c of args.concurrency) {
-			plan.push({
-				phase: 'latency',
-				wf: jelouWorkflow({ id: `BenchJelouC${String(c).padStart(5, '0')}`, n, credential, projectId: sb.projectId, options: { concurrency: c } }),
-				label: `Jelou, concurrency ${c}`,
-				kind: 'jelou',
-				concurrency: c,
-				concurrencyText: String(c),
-			});
-		}
-		plan.push({
-			phase: 'latency',
-			wf: httpRequestWorkflow({ id: 'BenchHttpDef0001', n, baseUrl: sb.baseUrl, apiKey: sb.apiKey, projectId: sb.projectId, typeVersion: httpVersion }),
-			label: `HTTP Request v${httpVersion}, defaults`,
-			kind: 'http',
-			concurrency: n,
-			concurrencyText: `all ${n} at once`,
-		});
-		plan.push({
-			phase: 'latency',
-			wf: httpRequestWorkflow({
-				id: 'BenchHttpBat0001',
-				n,
-				baseUrl: sb.baseUrl,
-				apiKey: sb.apiKey,
-				projectId: sb.projectId,
-				typeVersion: httpVersion,
-				options: { batching: { batch: batch } },
-			}),
-			label: `HTTP Request v${httpVersion}, batching ${batch.batchSize} / ${batch.batchInterval} ms`,
-			kind: 'http',
-			concurrency: 10,
-			concurrencyText: `≈10 (${batch.batchSize} every ${batch.batchInterval} ms)`,
-		});
-		plan.push({
-			phase: 'throttle',
-			wf: jelouWorkflow({ id: 'BenchJelouThr001', n: throttleN, credential, projectId: sb.projectId }),
-			label: 'Jelou, defaults',
-			kind: 'jelou',
-		});
-		plan.push({
-			phase: 'throttle',
-			wf: httpRequestWorkflow({ id: 'BenchHttpThr0001', n: throttleN, baseUrl: sb.baseUrl, apiKey: sb.apiKey, projectId: sb.projectId, typeVersion: httpVersion }),
-			label: `HTTP Request v${httpVersion}, defaults`,
-			kind: 'http',
-		});
-
-		say(`${rt.name}: importing the credential and ${plan.length} workflows`);
+		const runs = plan({ args, credential, sb, httpVersion });
+		const reps = args.repsFor(rt.line);
+		say(`${rt.name}: importing the credential and ${runs.length} workflows; ${runs.length * reps} executions`);
 		await n8n.importCredentials([credential]);
-		await n8n.importWorkflows(plan.map((p) => p.wf));
+		await n8n.importWorkflows(runs.map((r) => r.wf));
 
-		for (const p of plan) {
-			const items = p.phase === 'throttle' ? throttleN : n;
-			if (p.phase === 'latency') await sb.configure({ latencyMs: latency, rateLimit: 0, errorRate: 0 });
-			else await sb.configure({ latencyMs: latency, rateLimit: rate, errorRate: 0, retryAfterMode: 'seconds' });
-			await sb.clear();
-			const exec = await executeMeasured(n8n, p.wf.id, { timeoutMs: 300_000 });
-			const stats = await sb.stats(items);
-			const idealMs = p.phase === 'throttle' ? (items / rate) * 1000 : (items * latency) / p.concurrency;
-			const row = makeRow({
-				label: p.label,
-				kind: p.kind,
-				n: items,
-				concurrencyText: p.concurrencyText,
-				idealMs,
-				exec,
-				sandbox: stats,
-			});
-			row.line = rt.line;
-			(p.phase === 'throttle' ? throttleRows : rows).push(row);
-			say(
-				`${rt.name} | ${p.phase === 'throttle' ? `throttled ${rate}/s` : `latency ${latency} ms`} | ${p.label}: ` +
-					`node ${secs(row.nodeMs)} (ideal ${secs(idealMs)}, ×${row.ratio.toFixed(2)}), ${row.itemsPerSec.toFixed(0)} items/s, ` +
-					`peak RSS ${row.peakRssMb.toFixed(0)} MB, failed ${row.failed}, ${row.requests} requests (${row.throttled}× 429), ` +
-					`peak in flight ${row.peakInFlight}, most attempts for one item ${row.maxAttempts}, output ${row.outputOk ? 'OK' : 'NOT OK'} (${row.outputText}); ` +
-					`n8n CLI ${secs(row.cliMs)}${row.warnings.length ? `; n8n printed ${row.warnings.join(' | ')}` : ''}`,
-			);
+		const samples = new Map(runs.map((r) => [r.id, []]));
+		for (let rep = 1; rep <= reps; rep++) {
+			// Interleaved: every row sees the same share of the machine's changing load.
+			for (const r of runs) {
+				await sb.configure(r.server);
+				await sb.clear();
+				const load1 = os.loadavg()[0];
+				let row;
+				try {
+					const exec = await executeMeasured(n8n, r.id, { timeoutMs: 600_000 });
+					const stats = await sb.stats(r.n);
+					row = makeRow({ label: r.label, kind: r.kind, n: r.n, idealMs: r.idealMs, exec, sandbox: stats });
+					row.latency = stats.latency;
+					if (r.series) row.series = await sb.series(1500);
+				} catch (error) {
+					row = { label: r.label, kind: r.kind, n: r.n, nodeMs: NaN, failed: r.n, outputOk: false, outputText: String(error.message || error).slice(0, 300), latency: {} };
+				}
+				row.rep = rep;
+				row.load1 = load1;
+				samples.get(r.id).push(row);
+				say(
+					`${rt.name} rep ${rep} | ${r.scenario} | ${r.label}: node ${secs(row.nodeMs)}` +
+						(Number.isFinite(r.idealMs) ? ` (×${(row.nodeMs / r.idealMs).toFixed(2)} of ideal)` : '') +
+						`, failed ${row.failed}, ${row.requests ?? '?'} requests (${row.throttled ?? '?'}× 429), peak in flight ${row.peakInFlight ?? '?'}` +
+						`, server latency p50/p95 ${row.latency.p50 ?? '?'}/${row.latency.p95 ?? '?'} ms, peak RSS ${Number(row.peakRssMb).toFixed(0)} MB` +
+						`, output ${row.outputOk ? 'OK' : `NOT OK (${row.outputText})`}; load ${load1.toFixed(2)}`,
+				);
+			}
 		}
 		return {
 			line: rt.line,
+			name: rt.name,
 			n8nVersion: rt.n8nVersion,
 			nodeVersion: n8nNode,
 			httpVersion,
-			batch,
-			rows,
-			throttleRows,
+			runs: runs.map(({ wf: _wf, ...r }) => ({ ...r, samples: samples.get(r.id) })),
+			loadBefore,
+			loadAfter: os.loadavg(),
+			ms: Date.now() - started,
 		};
 	} finally {
 		await n8n.dispose();
@@ -224,43 +189,28 @@ async function benchLine(line, args, sb, tgz, reference) {
 }
 
 /**
- * Reference for the latency run, outside n8n: the same N GETs from a plain node:http keep-alive
- * loop at concurrency 10 (what a minimal client achieves against this sandbox on this machine).
+ * Reference, outside n8n: the same GETs from a plain node:http loop at Concurrency 10, with a
+ * keep-alive agent and with a new connection per request (what a minimal client achieves
+ * against this server on this machine).
  */
 async function benchReference(args, sb) {
-	await sb.configure({ latencyMs: args.latency, rateLimit: 0, errorRate: 0 });
-	await sb.clear();
-	const t0 = process.hrtime.bigint();
-	const results = await plainLoop({ baseUrl: sb.baseUrl, apiKey: sb.apiKey, projectId: sb.projectId, n: args.n, concurrency: 10 });
-	const nodeMs = Number(process.hrtime.bigint() - t0) / 1e6;
-	const stats = await sb.stats(args.n);
-	const ok = results.length === args.n && results.every((c, i) => c && c._id === `gen-${i}`);
-	const idealMs = (args.n * args.latency) / 10;
-	const row = {
-		label: 'reference: plain `node:http` keep-alive loop, outside n8n',
-		kind: 'reference',
-		n: args.n,
-		concurrencyText: '10',
-		nodeMs,
-		itemsPerSec: (args.n / nodeMs) * 1000,
-		idealMs,
-		ratio: nodeMs / idealMs,
-		peakRssMb: NaN,
-		failed: stats.failedIds,
-		requests: stats.total,
-		throttled: stats.byStatus['429'] || 0,
-		peakInFlight: stats.peakInFlight,
-		maxAttempts: stats.maxAttempts,
-		warnings: [],
-		outputOk: ok,
-		outputText: ok ? `${args.n} items, ids in input order` : 'wrong results',
-	};
-	say(`reference plain node:http loop, concurrency 10: ${secs(nodeMs)} (ideal ${secs(idealMs)}, ×${row.ratio.toFixed(2)})`);
-	return row;
+	const out = [];
+	for (const keepAlive of [true, false]) {
+		await sb.configure({ latencyMs: args.latency, perInFlightMs: 0, rateLimit: 0 });
+		await sb.clear();
+		const t0 = process.hrtime.bigint();
+		const results = await plainLoop({ baseUrl: sb.baseUrl, apiKey: sb.apiKey, projectId: sb.projectId, n: args.n, concurrency: 10, keepAlive });
+		const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+		const ok = results.length === args.n && results.every((c, i) => c && c._id === `gen-${i}`);
+		const idealMs = (args.n * args.latency) / 10;
+		out.push({ keepAlive, ms, idealMs, ok });
+		say(`reference plain node:http loop, Concurrency 10, ${keepAlive ? 'keep-alive' : 'new connection per request'}: ${secs(ms)} (×${(ms / idealMs).toFixed(2)} of ideal)`);
+	}
+	return out;
 }
 
 async function benchCpu(args, sb) {
-	await sb.configure({ latencyMs: 0, rateLimit: 0, errorRate: 0 });
+	await sb.configure({ latencyMs: 0, perInFlightMs: 0, rateLimit: 0 });
 	await sb.clear();
 	const input = {
 		baseUrl: sb.baseUrl,
@@ -286,9 +236,10 @@ async function benchCpu(args, sb) {
 	if (!parsed.ok) throw new Error(`CPU test failed: ${parsed.error}`);
 	const s = parsed.summary;
 	say(
-		`CPU at zero latency, concurrency 10, N=${parsed.n}: plain http ${s.plain.cpuUsPerItem.toFixed(0)} µs/item, ` +
-			`n8n-core httpRequest ${s.core.cpuUsPerItem.toFixed(0)} µs/item, Jelou node ${s.jelou.cpuUsPerItem.toFixed(0)} µs/item ` +
-			`(× ${(s.jelou.cpuUsPerItem / s.plain.cpuUsPerItem).toFixed(2)} of plain)`,
+		`CPU at zero latency, concurrency 10, N=${parsed.n}: ` +
+			Object.entries(s)
+				.map(([mode, v]) => `${mode} ${v.cpuUsPerItem.toFixed(0)} µs/item`)
+				.join(', '),
 	);
 	return parsed;
 }
@@ -306,39 +257,47 @@ async function main() {
 		process.stdout.write(USAGE);
 		return;
 	}
-	if (args.refreshDoc) {
-		report.refreshDoc(args.out);
-		say(`rewrote the fixed text of ${path.relative(process.cwd(), args.out) || args.out}`);
+	if (args.render) {
+		const saved = JSON.parse(fs.readFileSync(args.render, 'utf8'));
+		saved.date = new Date(saved.date);
+		report.writeDoc(args.out, saved);
+		say(`rewrote ${path.relative(process.cwd(), args.out) || args.out} from ${args.render}`);
 		return;
 	}
 	installHooks({ uncaught: true });
 	const t0 = Date.now();
 	const command = report.commandLine(process.argv.slice(2));
-	say(`${command}: N=${args.n}, latency ${args.latency} ms, throttling N=${args.throttleN} at ${args.rate}/s, n8n line(s) ${args.lines.join(', ')}`);
+	say(`${command}: n8n line(s) ${args.lines.join(', ')}, ${args.repsList.join(', ')} repetitions`);
 
 	if (args.build) await buildPackage({ print: say });
 	const packDir = makeTempDir('n8n-jelou-bench-pack-');
 	let sb;
-	try {
-		const tgz = await packPackage({ destDir: packDir, print: say });
-		sb = await startSandboxProcess({ latencyMs: args.latency });
-		say(`sandbox (pid ${sb.pid}) on ${sb.url}`);
-
-		const loadBefore = os.loadavg();
-		const reference = await benchReference(args, sb);
-		const lines = [];
-		for (const line of args.lines) lines.push(await benchLine(line, args, sb, tgz, reference));
-		const cpu = await benchCpu(args, sb);
-
-		const machine = { ...report.machineInfo(), loadBefore, loadAfter: os.loadavg() };
-		const results = { args, command, machine, lines, cpu, totalMs: Date.now() - t0, date: new Date() };
-		const text = report.renderResults(results);
-		console.log('');
-		console.log(text);
+	const results = { args, command, machine: report.machineInfo(), lines: [], date: new Date() };
+	const save = () => {
+		results.totalMs = Date.now() - t0;
+		results.loadEnd = os.loadavg();
 		if (args.write) {
 			report.writeDoc(args.out, results);
 			say(`wrote ${path.relative(process.cwd(), args.out) || args.out}`);
 		}
+		// Every sample, for a closer look (not committed).
+		fs.writeFileSync(path.join(os.tmpdir(), 'n8n-jelou-bench-last-run.json'), JSON.stringify(results));
+	};
+	try {
+		const tgz = await packPackage({ destDir: packDir, print: say });
+		sb = await startSandboxProcess({ front: true });
+		say(`sandbox (pid ${sb.pid}) behind the bench front on ${sb.url}`);
+		results.loadStart = os.loadavg();
+		results.reference = await benchReference(args, sb);
+		if (args.cpuRounds > 0) results.cpu = await benchCpu(args, sb);
+		for (const line of args.lines) {
+			results.lines.push(await benchLine(line, args, sb, tgz));
+			// Written after every line, so a long run that is stopped keeps what it measured.
+			save();
+		}
+		console.log('');
+		console.log(report.renderResults(results));
+		save();
 		say(`done in ${secs(Date.now() - t0)}`);
 	} finally {
 		if (sb) await sb.close();

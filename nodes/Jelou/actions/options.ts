@@ -4,7 +4,7 @@ import { nodeOptions } from '../helpers/fields';
 
 /**
  * Request settings shared by every operation; read once per run, from the first item. The
- * defaults repeat DEFAULT_TRANSPORT_SETTINGS as literals (n8n's lint wants literals); a unit test
+ * defaults repeat DEFAULT_TRANSPORT_SETTINGS (and DEFAULT_FIXED_CONCURRENCY) as literals (n8n's lint wants literals); a unit test
  * keeps the two equal.
  */
 export const optionsCollection: INodeProperties = nodeOptions([
@@ -15,7 +15,7 @@ export const optionsCollection: INodeProperties = nodeOptions([
 		typeOptions: { minValue: 1, maxValue: 50 },
 		default: 10,
 		description:
-			'How many requests to Jelou may be in flight at once (1 to 50; 1 sends one at a time). Output order always follows input order. After Jelou throttles (429) the node also paces its requests to the rate Jelou accepts.',
+			'A fixed number of requests to Jelou in flight at once (1 to 50; 1 sends one at a time). Without this option the node finds the number by itself: it starts with 2, raises it while Jelou answers as fast as at the start, lowers it when answers slow down or Jelou throttles (429), and never goes above 100. Output order always follows input order. After a 429 the node also paces its requests to the rate Jelou accepts.',
 	},
 	{
 		displayName: 'Max Retries',

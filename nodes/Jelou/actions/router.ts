@@ -75,7 +75,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const output = await runForEachItem(
 		this,
 		async (itemIndex) => await handler.call(this, transport, itemIndex),
-		{ concurrency: transport.pacer.limit, redact: (text) => transport.redact(text) },
+		{ limiter: transport.limiter, redact: (text) => transport.redact(text) },
 	);
 	return [output];
 }

@@ -17,6 +17,11 @@ export type OperationHandler = (
 export interface RunSettings {
 	/** Items in flight at once (the transport's pacer slows the request rate, not this). */
 	concurrency?: number;
+	/**
+	 * A limit that may change while the run goes (the transport's adaptive concurrency); read
+	 * again before every start. Takes precedence over `concurrency`.
+	 */
+	limiter?: { readonly limit: number };
 	redact?: (text: string) => string;
 }
 
@@ -35,7 +40,8 @@ export async function runForEachItem(
 ): Promise<INodeExecutionData[]> {
 	const itemCount = ctx.getInputData().length;
 	const continueOnFail = ctx.continueOnFail();
-	const limit = Math.max(1, settings.concurrency ?? 1);
+	const fixedLimit = Math.max(1, settings.concurrency ?? 1);
+	const limit = () => (settings.limiter ? Math.max(1, settings.limiter.limit) : fixedLimit);
 	const signal = ctx.getExecutionCancelSignal?.();
 	const results: INodeExecutionData[][] = new Array(itemCount);
 	let firstFailure: { itemIndex: number; error: Error } | undefined;
@@ -60,7 +66,7 @@ export async function runForEachItem(
 		let inFlight = 0;
 		const launch = () => {
 			const stopped = firstFailure !== undefined || signal?.aborted === true;
-			while (!stopped && next < itemCount && inFlight < limit) {
+			while (!stopped && next < itemCount && inFlight < limit()) {
 				const itemIndex = next++;
 				inFlight++;
 				void runOne(itemIndex).then(() => {

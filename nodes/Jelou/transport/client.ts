@@ -18,6 +18,7 @@ import { encodePathSegment, normalizeBaseUrl } from '../helpers/ids';
 import { readAnswer } from './answers';
 import { JelouRequestError, cancelledError, withAttempts } from './errors';
 import { networkError } from './network';
+import { AdaptiveConcurrency, FixedConcurrency, type ConcurrencyLimit } from './concurrency';
 import { RequestPacer, waitUnlessCancelled } from './pacer';
 
 /**
@@ -66,8 +67,11 @@ export interface JelouRequest {
 }
 
 export interface TransportSettings {
-	/** Items in flight at once; the pacer lowers it for a while when Jelou throttles. */
-	concurrency: number;
+	/**
+	 * Items in flight at once, fixed (the user's Concurrency option). Unset: adaptive, the limit is
+	 * found while the run goes (concurrency.ts).
+	 */
+	concurrency?: number;
 	/** Per-request time-out in milliseconds; 0 means n8n's default. */
 	timeoutMs: number;
 	/** Extra attempts for a retryable failure; 0 disables retries. */
@@ -80,8 +84,10 @@ export interface TransportSettings {
 
 export const MAX_CONCURRENCY = 50;
 
+/** What the Concurrency option shows when the user adds it (today's fixed default). */
+export const DEFAULT_FIXED_CONCURRENCY = 10;
+
 export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = {
-	concurrency: 10,
 	timeoutMs: 30_000,
 	maxRetries: 5,
 	retryBaseMs: 500,
@@ -107,6 +113,8 @@ export class JelouTransport {
 		readonly settings: TransportSettings,
 		/** Shared pacing of this execution: slows every request down when Jelou throttles. */
 		readonly pacer: RequestPacer,
+		/** How many requests may be in flight: the user's fixed Concurrency, or adaptive. */
+		readonly limiter: ConcurrencyLimit,
 	) {}
 
 	static async create(
@@ -151,7 +159,8 @@ export class JelouTransport {
 			typeof credentials.signingSecret === 'string' && credentials.signingSecret !== '',
 			collectSecrets(credentials),
 			merged,
-			new RequestPacer(merged.concurrency),
+			new RequestPacer(),
+			merged.concurrency === undefined ? new AdaptiveConcurrency() : new FixedConcurrency(merged.concurrency),
 		);
 	}
 
@@ -174,15 +183,23 @@ export class JelouTransport {
 		const signal = this.signal;
 
 		for (let attempt = 0; ; attempt++) {
-			await this.pacer.waitTurn(signal);
+			const startedAt = await this.pacer.waitTurn(signal);
+			// Once the pacer spaces requests, a 429 is about the rate (the pacer measures it again),
+			// not about how many are in flight: cutting the limit then would only starve the pacer's
+			// slots while retried items wait out their Retry-After.
+			const paced = this.pacer.spacing > 0;
 			let failure: JelouRequestError;
 			const started = Date.now();
+			const ticket = this.limiter.begin();
 			try {
 				const response = await this.send(req, url, signal);
 				const data = readAnswer<T>(response, req, (text) => this.redact(text));
+				this.limiter.end(ticket, 'success');
 				this.pacer.onSuccess();
 				return data;
 			} catch (error) {
+				const throttled = error instanceof JelouRequestError && error.httpCode === 429 && !paced;
+				this.limiter.end(ticket, throttled ? 'throttled' : 'failed');
 				// A request cut short by the cancellation is not a network failure to report or retry.
 				if (signal?.aborted) throw cancelledError();
 				failure =
@@ -192,7 +209,7 @@ export class JelouTransport {
 			}
 
 			const waitMs = this.backoffMs(attempt, failure.retryAfterMs);
-			if (failure.httpCode === 429) this.pacer.onThrottled(waitMs);
+			if (failure.httpCode === 429) this.pacer.onThrottled(waitMs, startedAt);
 			const mayRetry =
 				failure.retryable &&
 				attempt < this.settings.maxRetries &&

@@ -5,6 +5,7 @@
  */
 export {
 	CREDENTIAL_TYPE,
+	DEFAULT_FIXED_CONCURRENCY,
 	DEFAULT_TRANSPORT_SETTINGS,
 	JelouTransport,
 	MAX_CONCURRENCY,
@@ -22,3 +23,4 @@ export {
 	type NodeErrorOptions,
 } from './errors';
 export { RequestPacer, waitUnlessCancelled } from './pacer';
+export { ADAPTIVE_CEILING, AdaptiveConcurrency, FixedConcurrency, type ConcurrencyLimit } from './concurrency';

@@ -1,7 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { Jelou } from '../../../nodes/Jelou/Jelou.node';
-import { DEFAULT_TRANSPORT_SETTINGS } from '../../../nodes/Jelou/transport';
+import { DEFAULT_FIXED_CONCURRENCY, DEFAULT_TRANSPORT_SETTINGS } from '../../../nodes/Jelou/transport';
 import codex from '../../../nodes/Jelou/Jelou.node.json';
 
 const { description } = new Jelou();
@@ -59,7 +59,9 @@ describe('Jelou node description', () => {
 		const defaults = Object.fromEntries(options.map((o) => [o.name, o.default]));
 		expect(defaults.maxRetries).toBe(DEFAULT_TRANSPORT_SETTINGS.maxRetries);
 		expect(defaults.timeout).toBe(DEFAULT_TRANSPORT_SETTINGS.timeoutMs);
-		expect(defaults.concurrency).toBe(DEFAULT_TRANSPORT_SETTINGS.concurrency);
+		// Unset, the node adapts; added, the option starts at today's fixed default.
+		expect(DEFAULT_TRANSPORT_SETTINGS.concurrency).toBeUndefined();
+		expect(defaults.concurrency).toBe(DEFAULT_FIXED_CONCURRENCY);
 	});
 
 	it('has a codex with categories and a documentation link', () => {

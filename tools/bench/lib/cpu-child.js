@@ -9,6 +9,8 @@
 //   core   the same authenticate + n8n-core httpRequest calls in a plain pool, without the node
 //          (splits n8n-core/axios's share from the node's own code)
 //   plain  node:http with a keep-alive agent in a plain pool, JSON.parse of each body
+//   plainNew  the same with a new connection for every request (what n8n-core does)
+//   jelouAdaptive  the node without the Concurrency option (adaptive limit, up to 100)
 //
 // Input: argv[2] = JSON { baseUrl, apiKey, projectId, n, concurrency, rounds, warmupN }.
 // Output: one JSON line on stdout.
@@ -92,6 +94,29 @@ const modes = {
 	async plain(count) {
 		check(await plainLoop({ baseUrl, apiKey, projectId, n: count, concurrency }), count);
 	},
+
+	async plainNew(count) {
+		check(await plainLoop({ baseUrl, apiKey, projectId, n: count, concurrency, keepAlive: false }), count);
+	},
+
+	async jelouAdaptive(count) {
+		const { ctx } = createExecuteContext({
+			items: ids(count).map((conversationId) => ({ conversationId })),
+			params: {
+				resource: 'conversation',
+				operation: 'get',
+				projectId,
+				conversationId: (item) => item.json.conversationId,
+				simplify: false,
+				options: {},
+			},
+			credentials,
+			credentialType: new lib.JelouApi(),
+			httpRequest: lib.httpRequest,
+		});
+		const out = await new lib.Jelou().execute.call(ctx);
+		check(out[0].map((item) => item.json), count);
+	},
 };
 
 async function measure(mode, count) {
@@ -111,7 +136,7 @@ const median = (values) => {
 };
 
 async function main() {
-	const order = ['plain', 'core', 'jelou'];
+	const order = ['plain', 'plainNew', 'core', 'jelou', 'jelouAdaptive'];
 	for (const mode of order) await modes[mode](warmupN); // JIT and first-connection costs
 	const samples = Object.fromEntries(order.map((m) => [m, []]));
 	for (let r = 0; r < rounds; r++) {

@@ -16,8 +16,9 @@ async function pool(count, limit, fn) {
 	await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
 }
 
-async function plainLoop({ baseUrl, apiKey, projectId, n, concurrency }) {
-	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+/** `keepAlive: false` opens a new connection for every request, as n8n's httpRequest does. */
+async function plainLoop({ baseUrl, apiKey, projectId, n, concurrency, keepAlive = true }) {
+	const agent = new http.Agent({ keepAlive, maxSockets: concurrency });
 	const prefix = `${baseUrl}/external-support/${encodeURIComponent(projectId)}/conversations/`;
 	const results = new Array(n);
 	const get = (url) =>

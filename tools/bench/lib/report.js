@@ -1,13 +1,16 @@
 'use strict';
-// Markdown tables for the console and docs/benchmarks.md.
+// docs/benchmarks.md and its two charts, from the results of `npm run bench`.
 //
-// docs/benchmarks.md is regenerated on every run, except: the results of n8n lines that were not
-// run this time (each line's results sit between <!-- bench:n8n-<line>:start/end --> markers) and
-// the hand-written notes between <!-- bench:notes:start/end --> are kept as they are.
+// The doc is regenerated on every run, except the hand-written notes between
+// <!-- bench:notes:start/end -->, which are kept. Charts are written next to it as SVG files
+// (docs/bench-n8n-<line>-throughput.svg and docs/bench-n8n-<line>-inflight.svg).
 
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+
+const { lineChart } = require('./svg');
+const { SCENARIOS } = require('./scenarios');
 
 function cpuModel() {
 	try {
@@ -33,10 +36,10 @@ function commandLine(argv) {
 	return argv.length ? `npm run bench -- ${argv.join(' ')}` : 'npm run bench';
 }
 
-const f1 = (v) => (Number.isFinite(v) ? v.toFixed(1) : '–');
 const f2 = (v) => (Number.isFinite(v) ? v.toFixed(2) : '–');
 const f0 = (v) => (Number.isFinite(v) ? v.toFixed(0) : '–');
 const s2 = (ms) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '–');
+const loads = (l) => (l ? l.map((v) => v.toFixed(2)).join(' / ') : '–');
 
 function table(header, rows) {
 	const out = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
@@ -44,294 +47,354 @@ function table(header, rows) {
 	return out.join('\n');
 }
 
-function verdict(ok) {
-	return ok ? '**met**' : '**MISSED**';
+function median(values) {
+	const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+	if (v.length === 0) return NaN;
+	return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 }
 
-/** The targets, measured: [{ name, ok, text }]. */
-function targets(lineResult, args) {
-	const def = lineResult.rows.find((r) => r.label === 'Jelou, defaults');
-	const httpDef = lineResult.rows.find((r) => r.kind === 'http' && /defaults/.test(r.label));
-	const httpBatch = lineResult.rows.find((r) => r.kind === 'http' && /batching/.test(r.label));
-	const thr = lineResult.throttleRows.find((r) => r.kind === 'jelou');
+const min = (values) => Math.min(...values.filter(Number.isFinite));
+const max = (values) => Math.max(...values.filter(Number.isFinite));
+
+/** Median and spread of one run's repetitions. */
+function summarize(run) {
+	// A repetition whose n8n printed no run data measured nothing (not a failure of the node).
+	const s = run.samples.filter((x) => Number.isFinite(x.nodeMs));
+	const lost = run.samples.filter((x) => !Number.isFinite(x.nodeMs));
+	const times = s.map((x) => x.nodeMs);
+	return {
+		...run,
+		reps: s.length,
+		lost: lost.length,
+		lostText: lost[0]?.outputText?.split('\n')[0] || '',
+		ms: median(times),
+		minMs: min(times),
+		maxMs: max(times),
+		itemsPerSec: (run.n / median(times)) * 1000,
+		ratio: median(times) / run.idealMs,
+		failedMax: max(s.map((x) => x.failed)),
+		requests: median(s.map((x) => x.requests)),
+		throttled: median(s.map((x) => x.throttled)),
+		peakInFlight: median(s.map((x) => x.peakInFlight)),
+		p50: median(s.map((x) => x.latency?.p50)),
+		p95: median(s.map((x) => x.latency?.p95)),
+		rss: median(s.map((x) => x.peakRssMb)),
+		outputOk: s.length > 0 && s.every((x) => x.outputOk),
+		outputText: s.find((x) => !x.outputOk)?.outputText || s[0]?.outputText || '',
+		load: [min(s.map((x) => x.load1)), max(s.map((x) => x.load1))],
+		series: s.find((x) => x.series)?.series,
+	};
+}
+
+const verdict = (ok) => (ok === undefined ? '**NOT MEASURED**' : ok ? '**met**' : '**MISSED**');
+const spread = (r) => `${s2(r.minMs)}–${s2(r.maxMs)}`;
+
+/** Issue 13's targets, measured: [{ name, ok, text }]. */
+function targets(rows) {
+	const by = (scenario, pred) => rows.find((r) => r.scenario === scenario && pred(r));
 	const out = [];
-	if (def) {
-		const ok = def.ratio <= 1.15 && def.failed === 0 && def.outputOk;
+
+	const jl = by('latency', (r) => r.kind === 'jelou' && r.target);
+	const ht = by('latency', (r) => r.kind === 'http' && r.target);
+	if (jl && ht) {
 		out.push({
-			name: 'Defaults within 1.15 × of N × latency / concurrency',
-			ok,
-			text: `${s2(def.nodeMs)} s for ${def.n} items vs ${s2(def.idealMs)} s ideal: × ${f2(def.ratio)}`,
+			name: '1,000 Gets, 50 ms, no limit, both nodes at defaults: our time ≤ 1.0 × HTTP Request\'s',
+			ok: jl.ms <= ht.ms && jl.outputOk && jl.failedMax === 0,
+			text: `Jelou ${s2(jl.ms)} s (${spread(jl)}), HTTP Request ${s2(ht.ms)} s (${spread(ht)}): × ${f2(jl.ms / ht.ms)}; Jelou peak in flight ${f0(jl.peakInFlight)}`,
 		});
 	}
-	if (def && httpDef) {
-		const ok = def.nodeMs <= httpDef.nodeMs;
-		let text = `Jelou at defaults ${s2(def.nodeMs)} s vs HTTP Request at defaults ${s2(httpDef.nodeMs)} s (× ${f2(def.nodeMs / httpDef.nodeMs)})`;
-		if (httpBatch) {
-			text += `; at equal concurrency (HTTP Request batching ${lineResult.batch.batchSize} per ${lineResult.batch.batchInterval} ms): ${s2(httpBatch.nodeMs)} s, Jelou × ${f2(def.nodeMs / httpBatch.nodeMs)}`;
-		}
-		const fastest = lineResult.rows
-			.filter((r) => r.kind === 'jelou' && r.outputOk)
-			.reduce((a, b) => (a && a.nodeMs <= b.nodeMs ? a : b), undefined);
-		if (fastest) text += `; fastest Jelou row: ${fastest.label} ${s2(fastest.nodeMs)} s`;
-		out.push({ name: 'No slower than the HTTP Request node (defaults, same run)', ok, text });
-	}
-	if (thr) {
-		const ok = thr.failed === 0 && thr.outputOk && thr.ratio <= 1.25;
+	for (const r of rows.filter((x) => x.scenario === 'throttled' && x.kind === 'jelou')) {
+		const worst = r.maxMs / r.idealMs;
 		out.push({
-			name: `Throttled (${args.rate}/s): 0 failed items, within 1.25 × of N / rate`,
+			name: `400 Gets at 20/s, ${r.throttle === 'instant' ? '429 at once' : '429 after the latency'}: 0 failed, ≤ 1.05 × N / rate in every run`,
+			ok: r.failedMax === 0 && r.outputOk && worst <= 1.05,
+			text: `failed ${r.failedMax} (worst run); ${s2(r.ms)} s median, ${spread(r)} s: × ${f2(r.ratio)} median, × ${f2(worst)} worst; ${f0(r.throttled)} × 429`,
+		});
+	}
+	const r100 = by('rate100', (r) => r.kind === 'jelou');
+	if (r100 && r100.reps === 0) {
+		out.push({ name: '5,000 Gets at 100/s: 0 failed, ≤ 1.10 × N / rate', ok: undefined, text: `no repetition measured: ${r100.lostText}` });
+	} else if (r100) {
+		out.push({
+			name: '5,000 Gets at 100/s: 0 failed, ≤ 1.10 × N / rate',
+			ok: r100.failedMax === 0 && r100.outputOk && r100.ratio <= 1.1,
+			text: `failed ${r100.failedMax}; ${s2(r100.ms)} s (${spread(r100)}) vs ${s2(r100.idealMs)} s: × ${f2(r100.ratio)} median, × ${f2(r100.maxMs / r100.idealMs)} worst`,
+		});
+	}
+	const la = by('load', (r) => r.target);
+	if (la) {
+		const unloaded = 22; // 20 ms + 2 ms × 1 request in flight
+		const fixed = rows.filter((r) => r.scenario === 'load' && !r.target);
+		const eligible = fixed.filter((r) => r.p95 < 2 * unloaded && r.outputOk);
+		const best = eligible.sort((a, b) => a.ms - b.ms)[0];
+		const ok = la.p95 < 2 * unloaded && la.outputOk && best !== undefined && la.ms <= 1.2 * best.ms;
+		out.push({
+			name: 'Latency grows with load (20 ms + 2 ms per request in flight): server latency < 2 × unloaded (44 ms), time ≤ 1.2 × the fastest fixed Concurrency that also stays under it',
 			ok,
-			text: `${thr.failed} failed, ${s2(thr.nodeMs)} s for ${thr.n} items vs ${s2(thr.idealMs)} s ideal: × ${f2(thr.ratio)}`,
+			text:
+				`adaptive: p95 server latency ${f0(la.p95)} ms (p50 ${f0(la.p50)}), ${s2(la.ms)} s (${spread(la)}); ` +
+				(best ? `fastest fixed under 44 ms: Concurrency ${best.x}, ${s2(best.ms)} s (p95 ${f0(best.p95)} ms): × ${f2(la.ms / best.ms)}` : 'no fixed Concurrency of the sweep stayed under 44 ms'),
+		});
+	}
+	const zj = rows.filter((r) => r.scenario === 'zero' && r.kind === 'jelou' && r.reps > 0).sort((a, b) => a.n - b.n);
+	const zh = rows.filter((r) => r.scenario === 'zero' && r.kind === 'http' && r.reps > 0).sort((a, b) => a.n - b.n);
+	if (zj.length >= 2 && zh.length >= 1) {
+		const small = zj[0];
+		const big = zj[zj.length - 1];
+		const perItem = (r) => r.ms / r.n;
+		const growth = perItem(big) / perItem(small);
+		const hBig = zh[zh.length - 1];
+		const mem = big.rss / hBig.rss;
+		out.push({
+			name: `${big.n.toLocaleString('en-US')} Gets at 0 ms: time linear in N, peak memory ≤ 1.1 × HTTP Request's`,
+			ok: growth <= 1.25 && mem <= 1.1 && big.outputOk,
+			text: `time per item ${f2(perItem(small))} ms at N = ${small.n}, ${f2(perItem(big))} ms at N = ${big.n} (× ${f2(growth)}); peak RSS ${f0(big.rss)} MB vs HTTP Request ${f0(hBig.rss)} MB (× ${f2(mem)})`,
 		});
 	}
 	return out;
 }
 
-function renderLine(lr, results) {
-	const { args, machine, date } = results;
-	const parts = [];
-	parts.push(`### n8n ${lr.n8nVersion} (Node ${lr.nodeVersion})`);
-	parts.push('');
-	parts.push(
-		table(
-			['machine', 'value'],
-			[
-				['command', `\`${results.command}\``],
-				['date', date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')],
-				['`nproc`', String(machine.nproc)],
-				['CPU (/proc/cpuinfo)', machine.cpu],
-				['memory', `${f0(machine.memGiB)} GiB`],
-				['n8n', `${lr.n8nVersion} on Node ${lr.nodeVersion}`],
-				['benchmark, sandbox and CPU test', `Node ${machine.node}`],
-				['OS', machine.platform],
-				[
-					'load average (1/5/15 min) at start → end',
-					`${(machine.loadBefore || []).map((v) => v.toFixed(2)).join(' / ')} → ${(machine.loadAfter || []).map((v) => v.toFixed(2)).join(' / ')}`,
-				],
-			],
-		),
+function scenarioTable(rows) {
+	return table(
+		['run', 'N', 'node time (s), median', 'spread (s)', 'items/s', 'ideal (s)', '× ideal', 'failed (worst)', 'requests', '429s', 'peak in flight', 'server latency p50 / p95 (ms)', 'peak RSS (MB)', 'output', 'load (1 min)'],
+		rows.map((r) => [
+			r.label,
+			String(r.n),
+			s2(r.ms),
+			spread(r),
+			f0(r.itemsPerSec),
+			s2(r.idealMs),
+			f2(r.ratio),
+			String(r.failedMax),
+			f0(r.requests),
+			f0(r.throttled),
+			f0(r.peakInFlight),
+			`${f0(r.p50)} / ${f0(r.p95)}`,
+			f0(r.rss),
+			(r.reps === 0 ? 'not measured' : r.outputOk ? 'OK' : `**NOT OK**: ${r.outputText.slice(0, 160)}`) +
+				(r.lost ? ` (${r.lost} repetition(s) lost: n8n printed no run data)` : ''),
+			`${f2(r.load[0])}–${f2(r.load[1])}`,
+		]),
 	);
-	parts.push('');
-	parts.push(`**1. Latency run**: sandbox latency ${args.latency} ms, no rate limit, N = ${args.n}.`);
-	parts.push('');
-	parts.push(
-		table(
-			['run', 'concurrency', 'node time (s)', 'items/s', 'ideal N×lat/conc (s)', '× ideal', 'peak RSS (MB)', 'failed', 'requests', 'peak in flight', 'output'],
-			lr.rows.map((r) => [
-				r.label,
-				r.concurrencyText,
-				s2(r.nodeMs),
-				f0(r.itemsPerSec),
-				s2(r.idealMs),
-				f2(r.ratio),
-				f0(r.peakRssMb),
-				String(r.failed),
-				String(r.requests),
-				String(r.peakInFlight),
-				r.outputOk ? 'OK' : `**NOT OK**: ${r.outputText}`,
-			]),
-		),
-	);
-	const warned = lr.rows.concat(lr.throttleRows).filter((r) => r.warnings && r.warnings.length);
-	if (warned.length) {
-		parts.push('');
-		parts.push(`n8n printed process warnings in: ${warned.map((r) => `${r.label} (${r.warnings.join('; ')})`).join(', ')}.`);
+}
+
+function throughputChart(lr, rows) {
+	const lat = rows.filter((r) => r.scenario === 'latency');
+	const fixedJ = lat.filter((r) => r.kind === 'jelou' && r.x).sort((a, b) => a.x - b.x);
+	const fixedH = lat.filter((r) => r.kind === 'http' && r.x).sort((a, b) => a.x - b.x);
+	const adaptive = lat.find((r) => r.kind === 'jelou' && r.target);
+	const httpDef = lat.find((r) => r.kind === 'http' && r.target);
+	if (fixedJ.length === 0) return undefined;
+	return lineChart({
+		title: `Items/s against Concurrency, 50 ms latency (n8n ${lr.n8nVersion}, median of ${fixedJ[0].reps})`,
+		xLabel: 'Concurrency (Jelou) / batch size per 50 ms (HTTP Request)',
+		yLabel: 'items/s',
+		series: [
+			{ name: 'Jelou, fixed Concurrency', points: fixedJ.map((r) => [r.x, r.itemsPerSec]), markers: true },
+			{ name: 'HTTP Request, batching x items per 50 ms', points: fixedH.map((r) => [r.x, r.itemsPerSec]), markers: true, dashed: true },
+		],
+		hlines: [
+			...(adaptive ? [{ y: adaptive.itemsPerSec, name: `Jelou, defaults (adaptive): ${f0(adaptive.itemsPerSec)} items/s` }] : []),
+			...(httpDef ? [{ y: httpDef.itemsPerSec, name: `HTTP Request, defaults (all at once): ${f0(httpDef.itemsPerSec)} items/s` }] : []),
+		],
+	});
+}
+
+/** Seconds since the first request of the run (n8n's start-up before it is cut off). */
+function rebase(series) {
+	const first = series.find(([, v]) => v > 0);
+	const t0 = first ? first[0] : 0;
+	return series.filter(([t]) => t >= t0).map(([t, v]) => [(t - t0) / 1000, v]);
+}
+
+function inflightChart(lr, rows) {
+	const series = rows
+		.filter((r) => r.series && r.kind === 'jelou')
+		.map((r) => ({
+			name: `${SCENARIOS[r.scenario].split(',')[0]}: ${r.label}`,
+			points: rebase(r.series),
+			step: true,
+		}));
+	if (series.length === 0) return undefined;
+	return lineChart({
+		title: `Requests in flight at the server, Jelou at defaults (adaptive), n8n ${lr.n8nVersion}, first repetition`,
+		xLabel: 'seconds since the first request',
+		yLabel: 'requests in flight',
+		series,
+	});
+}
+
+function renderLine(lr, { chartDir } = {}) {
+	const rows = lr.runs.map(summarize);
+	const out = [];
+	out.push(`### n8n ${lr.n8nVersion} (Node ${lr.nodeVersion})`);
+	out.push('');
+	out.push(`${rows[0]?.reps ?? 0} repetitions of every run, interleaved; ${Math.round(lr.ms / 60000)} min; load average (1/5/15 min) ${loads(lr.loadBefore)} at the start → ${loads(lr.loadAfter)} at the end.`);
+	out.push('');
+	out.push('**Targets (issue 13)**');
+	out.push('');
+	out.push(table(['target', 'result', 'measured'], targets(rows).map((t) => [t.name, verdict(t.ok), t.text])));
+	for (const [key, title] of Object.entries(SCENARIOS)) {
+		const sr = rows.filter((r) => r.scenario === key);
+		if (sr.length === 0) continue;
+		out.push('');
+		out.push(`**${title}**`);
+		out.push('');
+		out.push(scenarioTable(sr));
 	}
-	parts.push('');
-	parts.push(
-		`HTTP Request v${lr.httpVersion} at its defaults has no concurrency limit: it starts one request per input item in a loop ` +
-			'without awaiting any of them and then waits for all (`Promise.allSettled`), so all N requests are started at once ' +
-			'(the "peak in flight" column shows how many the sandbox saw at the same moment). Its Batching option (default when added: 50 items per 1000 ms) ' +
-			'only sleeps between batches; it never waits for answers, so it limits the request rate, not the number in flight. ' +
-			`The batching row uses ${lr.batch.batchSize} items every ${lr.batch.batchInterval} ms (= the latency), the same ` +
-			'throughput limit as our default concurrency 10.',
-	);
-	parts.push('');
-	parts.push(
-		`**2. Throttling run**: sandbox rate limit ${args.rate} requests/s (sliding 1 s window, then 429 + \`Retry-After: 1\`), ` +
-			`latency ${args.latency} ms, N = ${args.throttleN}.`,
-	);
-	parts.push('');
-	parts.push(
-		table(
-			['run', 'node time (s)', 'ideal N/rate (s)', '× ideal', 'failed', 'requests', '429 answers', 'most attempts for one item', 'peak RSS (MB)', 'output'],
-			lr.throttleRows.map((r) => [
-				r.label,
-				s2(r.nodeMs),
-				s2(r.idealMs),
-				f2(r.ratio),
-				String(r.failed),
-				String(r.requests),
-				String(r.throttled),
-				String(r.maxAttempts),
-				f0(r.peakRssMb),
-				r.outputOk ? 'OK' : `**NOT OK**: ${r.outputText}`,
-			]),
-		),
-	);
-	parts.push('');
-	parts.push(renderCpu(results.cpu));
-	parts.push('');
-	parts.push('**Targets (measured)**');
-	parts.push('');
-	parts.push(table(['target', 'result', 'measured'], targets(lr, args).map((t) => [t.name, verdict(t.ok), t.text])));
-	return parts.join('\n');
+	if (chartDir) {
+		const t = throughputChart(lr, rows);
+		const f = inflightChart(lr, rows);
+		for (const [name, svg, alt] of [
+			[`bench-n8n-${lr.line}-throughput.svg`, t, 'Items/s against Concurrency'],
+			[`bench-n8n-${lr.line}-inflight.svg`, f, 'Requests in flight over time'],
+		]) {
+			if (!svg) continue;
+			fs.writeFileSync(path.join(chartDir, name), svg);
+			out.push('');
+			out.push(`![${alt}, n8n ${lr.n8nVersion}](${name})`);
+		}
+	}
+	return out.join('\n');
 }
 
 function renderCpu(cpu) {
+	if (!cpu) return '';
 	const s = cpu.summary;
-	const rows = [
-		['plain `node:http`, keep-alive agent', s.plain],
-		['n8n-core `httpRequest` (+ credential `authenticate`), no node', s.core],
-		['Jelou node `execute()` (dist/) in a fake context', s.jelou],
-	];
+	const plain = s.plain.cpuUsPerItem;
+	const names = {
+		plain: 'plain `node:http`, keep-alive agent',
+		plainNew: 'plain `node:http`, new connection per request',
+		core: 'n8n-core `httpRequest` (+ credential `authenticate`), no node',
+		jelou: 'Jelou node `execute()` (dist/), Concurrency 10, fake context',
+		jelouAdaptive: 'Jelou node `execute()` (dist/), defaults (adaptive), fake context',
+	};
 	return [
-		`**3. CPU overhead at zero latency**: N = ${cpu.n} GETs, concurrency ${cpu.concurrency}, one process on Node ${cpu.node} ` +
-			`(n8n-core ${cpu.n8nCore} from the devDependencies), sandbox in another process; median of ${cpu.rounds} rounds after a warm-up.`,
+		`**CPU per request at zero latency**: N = ${cpu.n}, concurrency 10, one process on Node ${cpu.node} (n8n-core ${cpu.n8nCore} from the devDependencies), server in another process; median of ${cpu.rounds} rounds after a warm-up.`,
 		'',
 		table(
-			['loop', 'CPU µs / item', 'wall (ms)', 'items/s', '× plain (CPU)'],
-			rows.map(([name, v]) => [name, f0(v.cpuUsPerItem), f0(v.wallMs), f0(v.itemsPerSec), f2(v.cpuUsPerItem / s.plain.cpuUsPerItem)]),
+			['loop', 'CPU µs / item', 'wall (ms)', 'items/s', '× plain keep-alive (CPU)'],
+			Object.entries(s).map(([mode, v]) => [names[mode] || mode, f0(v.cpuUsPerItem), f0(v.wallMs), f0(v.itemsPerSec), f2(v.cpuUsPerItem / plain)]),
 		),
 	].join('\n');
 }
 
-function renderResults(results) {
-	return results.lines.map((lr) => renderLine(lr, results)).join('\n\n');
+function renderResults(results, options = {}) {
+	const m = results.machine;
+	const out = [];
+	out.push(
+		table(
+			['machine', 'value'],
+			[
+				['command', `\`${results.command}\``],
+				['date', results.date.toISOString().replace('T', ' ').slice(0, 19) + ' UTC'],
+				['`nproc`', String(m.nproc)],
+				['CPU', m.cpu],
+				['memory', `${Math.round(m.memGiB)} GiB`],
+				['bench, server and CPU test', `Node ${m.node}`],
+				['OS', m.platform],
+				['load average (1/5/15 min), start → end', `${loads(results.loadStart)} → ${loads(results.loadEnd)}`],
+			],
+		),
+	);
+	if (results.reference) {
+		out.push('');
+		out.push(
+			table(
+				['reference outside n8n (Concurrency 10, 50 ms)', 'time (s)', '× ideal'],
+				results.reference.map((r) => [`plain \`node:http\`, ${r.keepAlive ? 'keep-alive' : 'new connection per request'}`, s2(r.ms), f2(r.ms / r.idealMs)]),
+			),
+		);
+	}
+	for (const lr of results.lines) {
+		out.push('');
+		out.push(renderLine(lr, options));
+	}
+	if (results.cpu) {
+		out.push('');
+		out.push(renderCpu(results.cpu));
+	}
+	return out.join('\n');
 }
 
 const NOTES_START = '<!-- bench:notes:start -->';
 const NOTES_END = '<!-- bench:notes:end -->';
-const lineStart = (line) => `<!-- bench:n8n-${line}:start -->`;
-const lineEnd = (line) => `<!-- bench:n8n-${line}:end -->`;
+const RESULTS_START = '<!-- bench:results:start -->';
+const RESULTS_END = '<!-- bench:results:end -->';
 
 function between(text, start, end) {
 	const a = text.indexOf(start);
 	const b = text.indexOf(end);
-	if (a === -1 || b === -1 || b < a) return undefined;
-	return text.slice(a + start.length, b).replace(/^\n/, '').replace(/\n$/, '');
+	return a !== -1 && b > a ? text.slice(a + start.length, b).trim() : undefined;
 }
 
-function docTemplate({ sections, notes }) {
+function docTemplate({ notes, results }) {
 	return `# Benchmarks
 
 How fast the Jelou node works through thousands of items in a real n8n, what it costs in memory
-and CPU, and how it behaves when Jelou throttles. Everything runs on one machine against the local
-Jelou sandbox (\`tools/sandbox/server.js\`) on 127.0.0.1; nothing leaves the machine. The numbers below
-are what the last run printed; they are measured, not asserted, and a missed target is shown as
-**MISSED**.
+and CPU, and how it behaves when Jelou throttles or slows down under load, side by side with
+n8n's own HTTP Request node doing the same GET. Everything runs on one machine against the local
+Jelou sandbox on 127.0.0.1; nothing leaves the machine. The numbers below are what the last run
+printed; they are measured, not asserted, and a missed target is marked **MISSED**.
 
 ## Reproduce
 
 \`\`\`sh
-npm run bench                 # = node tools/bench/run.js: N=1000, latency 50 ms, rate 20/s, n8n 1
-npm run bench -- --n8n 2      # the same in n8n 2.41.1 (Node 24)
-npm run bench -- --n 1000 --latency 50 --rate 20 --throttle-n 400 --n8n 1,2
+npm run bench                          # both n8n lines, every scenario, 3 repetitions (about 40 min per line on 2 busy cores)
+npm run bench -- --n8n 1 --reps 1      # one quick pass in n8n 1.x
+npm run bench -- --only throttled,load # some scenarios only
 \`\`\`
 
-The bench builds the package (\`npm run build\`; \`--no-build\` skips it), packs it with \`npm pack\`
-and installs the tarball into a fresh n8n user folder (\`.n8n/nodes\`), the way users get it, so
-the node type is \`n8n-nodes-jelou.jelou\`. It uses the pinned runtimes of the e2e harness
-(\`tools/runtime/n8n-1\`: n8n 1.123.50 on the machine's Node 20; \`tools/runtime/n8n-2\`: n8n 2.41.1
-on Node 24) and installs one first if it is missing. It is not part of \`npm test\`. One run with
-the defaults takes about 3–4 minutes per n8n line on 2 cores.
+The bench builds the package, packs it with \`npm pack\` and installs the tarball into a fresh n8n
+user folder, the way users get it. It uses the pinned runtimes of the e2e harness
+(\`tools/runtime/n8n-1\`: n8n 1.123.x on Node 20; \`tools/runtime/n8n-2\`: n8n 2.x on Node 24). Every
+workflow is Manual Trigger → Code node (N items \`{ conversationId: "gen-<i>" }\`) → the node under
+test, run with \`n8n execute\`, a new process per run. Every run is repeated (default 3 times),
+the repetitions interleaved so that all rows share the machine's changing load; the tables show
+the median, the spread (fastest–slowest) and the 1-minute load average at the start of the runs.
+Charts are drawn by the bench itself (\`tools/bench/lib/svg.js\`) next to this file.
 
-\`node tools/bench/probes/cached-credentials.js [--n8n 1|2]\` (not part of the bench) measures how much
-time n8n's per-request credential read costs: it runs the same workflows with the package as
-built and with a patched copy of the tarball (in a temp folder) that hands n8n the credential it
-already read; see the notes.
+Between n8n and the sandbox sits a small front (\`tools/bench/lib/front.js\`) that shapes the server:
+a fixed latency, or a latency that grows with the requests in flight (20 ms + 2 ms per request),
+and a sliding one-second rate limit answered with 429 + \`Retry-After: 1\`, either at once or
+after the latency. It counts the requests in flight and records the latency it gave each one.
 
-## What is measured
+## Scenarios and targets (issue 13)
 
-Every workflow is Manual Trigger → Code node (N items \`{ conversationId: "gen-<i>" }\`, distinct
-ids the sandbox answers with a synthetic conversation) → the node under test, run with
-\`n8n execute --id=…\` in a real n8n. Each run is a new \`n8n execute\` process.
-
-1. **Latency run**: the sandbox delays every answer by the latency (default 50 ms). Our node
-   (Conversation → Get) at its default Options and at Concurrency 1, 5, 10, 25 and 50; n8n's HTTP
-   Request node (\`n8n-nodes-base.httpRequest\`, the newest typeVersion of that n8n) doing the
-   same GET with the \`x-api-key\` header at its defaults, and once with Batching set to match our
-   default concurrency.
-2. **Throttling run**: the sandbox allows R requests per second (default 20; a sliding 1 s window,
-   then 429 with \`Retry-After: 1\`). Our node at defaults, and the HTTP Request node at defaults
-   for contrast. N is smaller (default 400, so the ideal is 20 s).
-3. **CPU overhead at zero latency**: in one Node process, the compiled node's \`execute()\` from
-   \`dist/\` in a fake execute context of the unit tests (\`test/support/fake-n8n.js\`: the credential's real
-   \`authenticate\`, then n8n-core's real \`httpRequest\`), against the same N GETs done by a plain
-   \`node:http\` loop with a keep-alive agent at the same concurrency (10), and by n8n-core's
-   \`httpRequest\` alone (to split n8n-core/axios's share from the node's own). The sandbox runs in
-   another process, so its CPU is not counted. \`process.cpuUsage()\` (user + system) of the
-   measuring process, divided by N.
-
-The latency table also has a **reference** row: the same N GETs from a plain \`node:http\`
-keep-alive loop at concurrency 10, outside n8n, in the bench process. It shows what this sandbox
-and this machine allow at that concurrency (the part of "× ideal" that is not the client's).
-
-Columns:
-
-| column | meaning |
+| scenario | target |
 |---|---|
-| node time | the node's own \`executionTime\` from the run data (n8n's start-up and the Code node are not in it) |
-| items/s | N / node time |
-| ideal | the physical limit: N × latency / concurrency (latency run; HTTP Request at defaults has concurrency N, so its ideal is one latency), N / rate (throttling run) |
-| × ideal | node time / ideal; 1.00 would be perfect, the rest is overhead |
-| peak RSS | peak resident memory of the \`n8n execute\` process (\`VmHWM\` from /proc/<pid>/status, sampled every 50 ms); most of it is n8n itself (about 300 MB on 1.x, 420 MB or more on 2.x), so compare rows with each other |
-| failed | items for which the sandbox never answered 200 (a request that kept failing, or an item never sent because the node stopped at an error) |
-| requests | requests the sandbox received for the run (more than N means retries) |
-| peak in flight | the most requests the sandbox was answering at the same moment: the concurrency really used (for HTTP Request at defaults it can stay below N when n8n needs longer than one latency to start all N requests) |
-| output | the node's output has exactly N items, item i is conversation gen-i and is paired with input item i, and the execution succeeded |
-| CPU µs / item | user + system CPU of the measuring process per item |
+| 1,000 Gets, 50 ms latency, no limit, both nodes at defaults | our time ≤ 1.0 × HTTP Request's |
+| 400 Gets, 20 requests/s (429 + Retry-After: 1), the 429 sent at once and after 50 ms | 0 failed, ≤ 1.05 × N / rate in every run; HTTP Request at defaults and with batching at the exact limit (plus its Retry On Fail) for contrast |
+| 5,000 Gets, 100 requests/s | 0 failed, ≤ 1.10 × N / rate |
+| latency 20 ms + 2 ms per request in flight | server latency (p95) under 2 × its unloaded 22 ms, and time within 1.2 × the fastest fixed Concurrency that also stays under it (sweep) |
+| 1,000 and 10,000 Gets at 0 ms | time linear in N (time per item at 10,000 within 1.25 × that at 1,000), peak memory within 1.1 × HTTP Request's |
 
-## Targets
-
-- At default settings, within **1.15 ×** of N × latency / concurrency.
-- **No slower than the HTTP Request node** at its defaults in the same run. Note: the HTTP Request
-  node's default is unbounded parallelism (all N requests at once), so at 50 ms latency with no
-  rate limit its ideal is a single latency; our default deliberately keeps 10 in flight (what a
-  real API accepts without throttling), so at our default this target cannot be met by design.
-  The rows at higher Concurrency and the equal-rate comparison (HTTP Request with Batching 10
-  per latency) show where the node stands.
-- Under throttling, **0 failed items** and within **1.25 ×** of N / rate.
+Columns: **node time** is the node's own \`executionTime\` from the run data (n8n's start-up and
+the Code node are not in it); **ideal** is the physical limit (one latency for "all at once",
+N × latency / concurrency, N / rate); **failed** counts items for which the server never
+answered 200, worst repetition; **peak in flight** is the most requests the server was
+answering at once; **server latency** is what the front gave the successful requests;
+**peak RSS** is the \`VmHWM\` of the \`n8n execute\` process (mostly n8n itself).
 
 ## Notes
 
 ${NOTES_START}
-${notes ?? '_No notes yet._'}
+${notes || '_Written by hand after a run; the generator keeps this section._'}
 ${NOTES_END}
 
 ## Results
 
-${sections}
+${RESULTS_START}
+${results}
+${RESULTS_END}
 `;
 }
 
 function writeDoc(file, results) {
-	let old = '';
-	try {
-		old = fs.readFileSync(file, 'utf8');
-	} catch {
-		/* first run */
-	}
-	const fresh = new Map(results.lines.map((lr) => [String(lr.line), renderLine(lr, results)]));
-	const sections = [];
-	for (const line of ['1', '2']) {
-		const body = fresh.get(line) ?? between(old, lineStart(line), lineEnd(line));
-		if (body === undefined) continue;
-		sections.push(`${lineStart(line)}\n${body}\n${lineEnd(line)}`);
-	}
+	const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
 	const notes = between(old, NOTES_START, NOTES_END);
-	fs.mkdirSync(path.dirname(file), { recursive: true });
-	fs.writeFileSync(file, docTemplate({ sections: sections.join('\n\n'), notes }));
+	const body = renderResults(results, { chartDir: path.dirname(file) });
+	fs.writeFileSync(file, docTemplate({ notes, results: body }));
 }
 
-/** Rewrites the fixed text of the doc, keeping every line's results and the notes. */
-function refreshDoc(file) {
-	const old = fs.readFileSync(file, 'utf8');
-	const sections = [];
-	for (const line of ['1', '2']) {
-		const body = between(old, lineStart(line), lineEnd(line));
-		if (body !== undefined) sections.push(`${lineStart(line)}\n${body}\n${lineEnd(line)}`);
-	}
-	fs.writeFileSync(file, docTemplate({ sections: sections.join('\n\n'), notes: between(old, NOTES_START, NOTES_END) }));
-}
-
-module.exports = { refreshDoc, machineInfo, commandLine, renderResults, renderCpu, writeDoc, targets };
+module.exports = { machineInfo, commandLine, renderResults, renderCpu, writeDoc, targets, summarize };

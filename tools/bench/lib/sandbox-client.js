@@ -61,6 +61,8 @@ async function startSandboxProcess(options = {}, { timeoutMs = 20_000 } = {}) {
 		stats: (n) => call('stats', { n }),
 		/** [[arrival ms, status, last path segment], ...] since the last clear. */
 		timeline: () => call('timeline'),
+		/** With `front: true`: [[ms since clear, requests in flight], ...]. */
+		series: (points) => call('series', { points }),
 		async close() {
 			if (child.exitCode !== null || child.signalCode !== null) return;
 			try {

@@ -9,12 +9,16 @@
 // Messages out: { ready: true, url, baseUrl, apiKey, projectId } once, then { id, result | error }.
 
 const { startSandbox } = require('../../sandbox/server.js');
+const { startFront } = require('./front');
 
 const GEN = /\/conversations\/gen-(\d+)(?:\?|$)/;
 
 async function main() {
-	const opts = JSON.parse(process.argv[2] || '{}');
+	const { front: withFront, ...opts } = JSON.parse(process.argv[2] || '{}');
 	const sb = await startSandbox({ port: 0, quiet: true, maxRequestLog: 1_000_000, ...opts });
+	// With `front: true` the bench talks to tools/bench/lib/front.js, which shapes latency and
+	// throttling and keeps the log; the sandbox behind it answers at once.
+	const front = withFront ? await startFront(sb.url) : undefined;
 
 	// Requests being answered right now (the sandbox delays each answer by latencyMs): the
 	// peak is the concurrency the client really used.
@@ -94,11 +98,16 @@ async function main() {
 	process.on('message', async (msg) => {
 		const reply = (payload) => process.send && process.send({ id: msg.id, ...payload });
 		try {
-			if (msg.cmd === 'configure') reply({ result: sb.configure(msg.config) });
+			if (front && msg.cmd === 'configure') reply({ result: front.configure(msg.config) });
+			else if (front && msg.cmd === 'clear') reply({ result: front.clear() });
+			else if (front && msg.cmd === 'stats') reply({ result: front.stats(msg.n) });
+			else if (front && msg.cmd === 'series') reply({ result: front.series(msg.points) });
+			else if (msg.cmd === 'configure') reply({ result: sb.configure(msg.config) });
 			else if (msg.cmd === 'clear') reply({ result: clear() ?? true });
 			else if (msg.cmd === 'stats') reply({ result: stats(msg.n) });
 			else if (msg.cmd === 'timeline') reply({ result: sb.requests.map((r) => [r.at, r.status, r.path.slice(r.path.lastIndexOf('/') + 1)]) });
 			else if (msg.cmd === 'close') {
+				if (front) await front.close();
 				await sb.close();
 				reply({ result: true });
 				process.disconnect?.();
@@ -116,7 +125,9 @@ async function main() {
 		sb.close().finally(() => process.exit(0));
 	});
 
-	process.send({ ready: true, url: sb.url, baseUrl: sb.baseUrl, apiKey: sb.apiKey, projectId: sb.projectId });
+	const url = front ? front.url : sb.url;
+	const baseUrl = front ? front.url + sb.baseUrl.slice(sb.url.length) : sb.baseUrl;
+	process.send({ ready: true, url, baseUrl, apiKey: sb.apiKey, projectId: sb.projectId });
 }
 
 main().catch((error) => {

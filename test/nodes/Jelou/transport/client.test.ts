@@ -252,7 +252,7 @@ describe('Retry-After is honoured', () => {
 			json(res, 200, envelope({ ...closedConversation, _id: req.url?.split('/').pop() }));
 		});
 		try {
-			const { transport } = await transportFor({ ...FAST, retryMaxWaitMs: 1000 }, { baseUrl: server.baseUrl });
+			const { transport } = await transportFor({ ...FAST, retryMaxWaitMs: 1000, concurrency: 10 }, { baseUrl: server.baseUrl });
 			const throttled = transport.request({ method: 'GET', path: GET_PATH });
 			// Start the second request only once the 429 has been seen (the pacer spaces requests then).
 			for (let i = 0; i < 400 && transport.pacer.spacing === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -263,7 +263,8 @@ describe('Retry-After is honoured', () => {
 			expect(server.hits).toHaveLength(3);
 			const [first, ...later] = server.hits;
 			for (const hit of later) expect(hit.at - first.at).toBeGreaterThanOrEqual(290);
-			expect(transport.pacer.limit).toBe(10);
+			// A Concurrency set by the user stays fixed: the pacer slows the rate, not the limit.
+			expect(transport.limiter.limit).toBe(10);
 		} finally {
 			await server.close();
 		}

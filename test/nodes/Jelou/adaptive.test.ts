@@ -1,0 +1,95 @@
+/**
+ * Concurrency through the whole node: without the option the limit adapts (it starts at 2 and
+ * climbs while answers stay fast); with the option set it is that fixed number, as before.
+ * A loopback server counts the requests in flight; no assertion on durations.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { Jelou } from '../../../nodes/Jelou/Jelou.node';
+import { ADAPTIVE_CEILING } from '../../../nodes/Jelou/transport/concurrency';
+import { closedConversation, envelope } from '../../fixtures/conversations';
+import { apiKeyCredentials, runNode } from '../../support/context';
+
+const node = new Jelou();
+
+async function slowServer(delayMs: number) {
+	let inFlight = 0;
+	let maxInFlight = 0;
+	const firstInFlight: number[] = [];
+	const server = createServer((req, res) => {
+		inFlight++;
+		maxInFlight = Math.max(maxInFlight, inFlight);
+		if (firstInFlight.length < 3) firstInFlight.push(inFlight);
+		setTimeout(() => {
+			const id = decodeURIComponent((req.url ?? '').split('/').pop() ?? '');
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(envelope({ ...closedConversation, _id: id })), () => inFlight--);
+		}, delayMs);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		baseUrl: `http://127.0.0.1:${port}/jelouapi/v1`,
+		get maxInFlight() {
+			return maxInFlight;
+		},
+		firstInFlight,
+		close: async () => {
+			server.closeAllConnections();
+			await new Promise((resolve) => server.close(resolve));
+		},
+	};
+}
+
+function run(count: number, options: IDataObject, baseUrl: string) {
+	const ids = Array.from({ length: count }, (_, i) => `c-${i}`);
+	return {
+		ids,
+		result: runNode(node, {
+			items: ids.map((id) => ({ id })),
+			params: {
+				resource: 'conversation',
+				operation: 'get',
+				projectId: 'proj-1',
+				conversationId: (item: INodeExecutionData) => item.json.id,
+				simplify: false,
+				options,
+			},
+			credentials: { ...apiKeyCredentials, baseUrl },
+		}),
+	};
+}
+
+jest.setTimeout(30_000);
+
+describe('Concurrency option', () => {
+	it('unset: starts with 2 in flight and climbs past the old fixed default while answers stay fast', async () => {
+		const server = await slowServer(20);
+		try {
+			const { ids, result } = run(400, {}, server.baseUrl);
+			const { output } = await result;
+			expect(output.map((item) => item.json._id)).toEqual(ids);
+			expect(output.map((item) => item.pairedItem)).toEqual(ids.map((_, i) => ({ item: i })));
+			expect(server.firstInFlight.slice(0, 2)).toEqual([1, 2]);
+			expect(server.maxInFlight).toBeGreaterThan(10);
+			expect(server.maxInFlight).toBeLessThanOrEqual(ADAPTIVE_CEILING);
+		} finally {
+			await server.close();
+		}
+	});
+
+	it.each([1, 10, 25])('set to %i: exactly that many in flight, as before', async (concurrency) => {
+		// Answers held long enough for every request of a round to arrive, even on a slow machine.
+		const server = await slowServer(150);
+		try {
+			const { ids, result } = run(Math.max(8, 3 * concurrency), { concurrency }, server.baseUrl);
+			const { output } = await result;
+			expect(output.map((item) => item.json._id)).toEqual(ids);
+			expect(server.maxInFlight).toBe(concurrency);
+		} finally {
+			await server.close();
+		}
+	});
+});

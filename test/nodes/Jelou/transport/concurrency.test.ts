@@ -1,0 +1,290 @@
+import {
+	ADAPTIVE_CEILING,
+	AdaptiveConcurrency,
+	FixedConcurrency,
+	type ConcurrencyLimit,
+} from '../../../../nodes/Jelou/transport/concurrency';
+
+/**
+ * A discrete-event simulation: a client that works through `items` the way the node's runner
+ * does (start items while fewer than `limit` are in flight), against a simulated server, on a
+ * simulated clock. Nothing here waits for real time; every run is deterministic.
+ */
+interface ServerModel {
+	/** Answer time of a request that arrives while `inFlight` requests (itself included) are open. */
+	latency(inFlight: number, now: number): number;
+	/** Whether the server refuses this request with a 429; `instant` answers it at once. */
+	throttle?(inFlight: number, now: number): boolean;
+	/** Latency of a 429 (0: sent at once). */
+	throttleLatency?: number;
+}
+
+interface SimResult {
+	totalMs: number;
+	/** Server-side latency of every successful request, in start order. */
+	latencies: Array<{ at: number; ms: number }>;
+	/** [time, requests in flight] after every change. */
+	inFlight: Array<[number, number]>;
+	limits: Array<[number, number]>;
+	throttled: number;
+	peakInFlight: number;
+}
+
+function simulate(
+	makeLimit: (now: () => number) => ConcurrencyLimit,
+	server: ServerModel,
+	items: number,
+	/** n8n's own time per answer, added on the client side (the event loop between answers). */
+	clientMs = 0,
+): SimResult {
+	let clock = 0;
+	const now = () => clock;
+	const limit = makeLimit(now);
+	type Event = { at: number; seq: number; run: () => void };
+	const events: Event[] = [];
+	let seq = 0;
+	const schedule = (at: number, run: () => void) => {
+		events.push({ at, seq: seq++, run });
+	};
+	const result: SimResult = { totalMs: 0, latencies: [], inFlight: [], limits: [], throttled: 0, peakInFlight: 0 };
+
+	let next = 0;
+	let done = 0;
+	let itemsInFlight = 0;
+	let serverOpen = 0;
+	const retries: number[] = [];
+
+	const send = (item: number) => {
+		const ticket = limit.begin();
+		serverOpen++;
+		result.peakInFlight = Math.max(result.peakInFlight, serverOpen);
+		result.inFlight.push([clock, serverOpen]);
+		if (server.throttle?.(serverOpen, clock)) {
+			result.throttled++;
+			schedule(clock + (server.throttleLatency ?? 0), () => {
+				serverOpen--;
+				result.inFlight.push([clock, serverOpen]);
+				limit.end(ticket, 'throttled');
+				// The item is retried after a short pause (the transport's backoff).
+				schedule(clock + 100, () => {
+					retries.push(item);
+					pump();
+				});
+				pump();
+			});
+			return;
+		}
+		const latency = server.latency(serverOpen, clock);
+		const sentAt = clock;
+		schedule(clock + latency, () => {
+			serverOpen--;
+			result.inFlight.push([clock, serverOpen]);
+			result.latencies.push({ at: sentAt, ms: latency });
+			schedule(clock + clientMs, () => {
+				limit.end(ticket, 'success');
+				itemsInFlight--;
+				done++;
+				result.limits.push([clock, limit.limit]);
+				pump();
+			});
+		});
+	};
+
+	const pump = () => {
+		while (itemsInFlight < limit.limit || retries.length > 0) {
+			if (retries.length > 0) {
+				send(retries.shift() as number);
+				continue;
+			}
+			if (next >= items) break;
+			itemsInFlight++;
+			send(next++);
+		}
+	};
+
+	pump();
+	while (done < items) {
+		events.sort((a, b) => a.at - b.at || a.seq - b.seq);
+		const event = events.shift();
+		if (!event) throw new Error('simulation stalled');
+		clock = event.at;
+		event.run();
+	}
+	result.totalMs = clock;
+	return result;
+}
+
+const adaptive = (now: () => number) => new AdaptiveConcurrency({ now });
+const fixed = (n: number) => (now: () => number) => new FixedConcurrency(n, now);
+
+/** Time-weighted mean of requests in flight between `from` and `to`. */
+function meanInFlight(series: Array<[number, number]>, from: number, to: number): number {
+	let area = 0;
+	for (let i = 0; i < series.length; i++) {
+		const [at, value] = series[i];
+		const end = i + 1 < series.length ? series[i + 1][0] : to;
+		const a = Math.max(at, from);
+		const b = Math.min(end, to);
+		if (b > a) area += value * (b - a);
+	}
+	return area / (to - from);
+}
+
+describe('FixedConcurrency', () => {
+	it('keeps the number it was given, whatever the answers', () => {
+		const limit: ConcurrencyLimit = new FixedConcurrency(7);
+		for (let i = 0; i < 50; i++) limit.end(limit.begin(), i % 2 ? 'throttled' : 'success');
+		expect(limit.limit).toBe(7);
+		expect(limit.adaptive).toBe(false);
+		expect(new FixedConcurrency(0).limit).toBe(1);
+	});
+
+	it('runs exactly that many in flight', () => {
+		const run = simulate(fixed(10), { latency: () => 50 }, 200);
+		expect(run.peakInFlight).toBe(10);
+		expect(run.totalMs).toBe(1000);
+	});
+});
+
+describe('AdaptiveConcurrency', () => {
+	it('starts modestly', () => {
+		const limit = new AdaptiveConcurrency({ now: () => 0 });
+		expect(limit.limit).toBe(2);
+		expect(limit.adaptive).toBe(true);
+	});
+
+	it('climbs to the ceiling and never above it when latency does not grow with load', () => {
+		const run = simulate(adaptive, { latency: () => 50 }, 3000);
+		expect(run.peakInFlight).toBe(ADAPTIVE_CEILING);
+		expect(Math.max(...run.limits.map(([, l]) => l))).toBe(ADAPTIVE_CEILING);
+		// Slow start: the ceiling is reached within a few rounds (2 → 4 → … → 100 in 7).
+		const reached = run.limits.find(([, l]) => l === ADAPTIVE_CEILING);
+		expect(reached?.[0]).toBeLessThanOrEqual(8 * 50);
+		// 3000 items at 100 in flight take 1.5 s; the ramp costs only a few rounds more.
+		expect(run.totalMs).toBeLessThanOrEqual(1.25 * 1500);
+	});
+
+	it('respects a lower ceiling', () => {
+		const run = simulate((now) => new AdaptiveConcurrency({ now, ceiling: 12 }), { latency: () => 50 }, 500);
+		expect(run.peakInFlight).toBe(12);
+	});
+
+	it('keeps a server whose latency grows with load under 2 × its unloaded latency, close to the best fixed limit', () => {
+		// 20 ms + 2 ms per request in flight: unloaded (1 in flight) 22 ms, 2 × = 44 ms.
+		const server: ServerModel = { latency: (open) => 20 + 2 * open };
+		const items = 3000;
+		const run = simulate(adaptive, server, items);
+
+		// After the first rounds of probing, latency stays under 2 × the unloaded latency.
+		const settled = run.latencies.filter(({ at }) => at > 500);
+		const over = settled.filter(({ ms }) => ms >= 44).length;
+		expect(over / settled.length).toBeLessThan(0.02);
+		expect(Math.max(...settled.map(({ ms }) => ms))).toBeLessThan(48);
+
+		// The fastest fixed limit that keeps latency under 2 ×, found by a sweep in the same model.
+		let best = Number.POSITIVE_INFINITY;
+		let bestLimit = 0;
+		for (let n = 1; n <= 40; n++) {
+			const sweep = simulate(fixed(n), server, items);
+			const worst = Math.max(...sweep.latencies.map(({ ms }) => ms));
+			if (worst < 44 && sweep.totalMs < best) {
+				best = sweep.totalMs;
+				bestLimit = n;
+			}
+		}
+		expect(bestLimit).toBe(11);
+		expect(run.totalMs).toBeLessThanOrEqual(1.2 * best);
+		// It settles near that limit, not far below it.
+		const mean = meanInFlight(run.inFlight, 1000, run.totalMs);
+		expect(mean).toBeGreaterThan(7);
+		expect(mean).toBeLessThan(12);
+	});
+
+	it('settles near the concurrency a server with a fixed number of workers sustains', () => {
+		// 20 workers of 50 ms each: beyond 20 in flight, requests queue and latency climbs.
+		const workers = 20;
+		const server: ServerModel = { latency: (open) => 50 * Math.ceil(open / workers) };
+		const run = simulate(adaptive, server, 4000);
+		const mean = meanInFlight(run.inFlight, 1000, run.totalMs);
+		expect(mean).toBeGreaterThanOrEqual(workers * 0.8);
+		expect(mean).toBeLessThanOrEqual(workers * 1.6);
+		// Throughput close to the server's: 20 per 50 ms.
+		expect(run.totalMs).toBeLessThanOrEqual(1.2 * ((4000 / workers) * 50));
+	});
+
+	it('cuts the limit on a 429, once per round, and stays near what the server accepts', () => {
+		// The server accepts 15 in flight and answers a 429 at once to the 16th.
+		const server: ServerModel = {
+			latency: () => 50,
+			throttle: (open) => open > 15,
+			throttleLatency: 0,
+		};
+		const run = simulate(adaptive, server, 3000);
+		// Slow start overshoots once (16 → 32); after that the 429s are rare.
+		expect(run.throttled).toBeLessThan(0.05 * 3000);
+		const mean = meanInFlight(run.inFlight, 1000, run.totalMs);
+		expect(mean).toBeGreaterThan(10);
+		expect(mean).toBeLessThanOrEqual(15.5);
+		expect(run.peakInFlight).toBeLessThanOrEqual(ADAPTIVE_CEILING);
+	});
+
+	it('cuts by 0.7 at a 429 but not again for the rest of that burst', () => {
+		let clock = 0;
+		const limit = new AdaptiveConcurrency({ now: () => clock, initial: 40 });
+		// One round at 50 ms to learn the unloaded latency.
+		const round = Array.from({ length: 40 }, () => limit.begin());
+		clock = 50;
+		for (const ticket of round) limit.end(ticket, 'success');
+		expect(limit.limit).toBe(80);
+
+		const burst = Array.from({ length: 10 }, () => limit.begin());
+		for (const ticket of burst) limit.end(ticket, 'throttled');
+		expect(limit.limit).toBe(56);
+		clock = 120;
+		limit.end(limit.begin(), 'throttled');
+		expect(limit.limit).toBe(39);
+	});
+
+	it('comes down when the server gets slower under the same load', () => {
+		// Another client starts loading the server at t = 3 s: each request of ours now costs
+		// three times as much latency.
+		const server: ServerModel = { latency: (open, now) => 20 + (now >= 3000 ? 6 : 2) * open };
+		const run = simulate(adaptive, server, 4000);
+		const before = meanInFlight(run.inFlight, 1500, 3000);
+		const after = meanInFlight(run.inFlight, 4000, run.totalMs);
+		expect(after).toBeLessThan(before * 0.6);
+		// Unloaded, the slower server answers in 26 ms: 20 + 6 × n stays under 2 × that for n ≤ 5.
+		const late = run.latencies.filter(({ at }) => at > 4000);
+		expect(late.filter(({ ms }) => ms >= 52).length / late.length).toBeLessThan(0.02);
+	});
+
+	it('does not grow while the limit is not used (e.g. while the pacer holds requests back)', () => {
+		let clock = 0;
+		const limit = new AdaptiveConcurrency({ now: () => clock, initial: 10 });
+		for (let i = 0; i < 100; i++) {
+			const ticket = limit.begin();
+			clock += 50;
+			limit.end(ticket, 'success');
+		}
+		expect(limit.limit).toBe(10);
+	});
+
+	it('ignores failures that are not throttling', () => {
+		let clock = 0;
+		const limit = new AdaptiveConcurrency({ now: () => clock, initial: 10 });
+		for (let i = 0; i < 100; i++) {
+			const ticket = limit.begin();
+			clock += 5000;
+			limit.end(ticket, 'failed');
+		}
+		expect(limit.limit).toBe(10);
+	});
+
+	it('is deterministic', () => {
+		const server: ServerModel = { latency: (open) => 20 + 2 * open };
+		const a = simulate(adaptive, server, 1000);
+		const b = simulate(adaptive, server, 1000);
+		expect(a.limits).toEqual(b.limits);
+		expect(a.totalMs).toBe(b.totalMs);
+	});
+});
