@@ -88,8 +88,14 @@ async function buildPackage({ print = () => {} } = {}) {
 	print('Building the package (npm run build)');
 	const r = await run(npm.cmd, [...npm.pre, 'run', 'build'], { cwd: REPO_ROOT, env: cleanNpmEnv(), timeoutMs: 10 * 60_000 });
 	if (r.code !== 0) throw new Error(`npm run build failed (exit ${r.code}):\n${tail(r.stdout + r.stderr)}`);
-	const nodeFile = path.join(REPO_ROOT, 'dist', 'nodes', 'Jelou', 'Jelou.node.js');
-	if (!fs.existsSync(nodeFile)) throw new Error(`npm run build succeeded but ${nodeFile} is missing`);
+	const missing = builtFiles().filter((f) => !fs.existsSync(f));
+	if (missing.length) throw new Error(`npm run build succeeded but ${missing.join(', ')} is missing`);
+}
+
+/** The built files package.json's "n8n" block lists (nodes and credentials), as absolute paths. */
+function builtFiles() {
+	const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+	return [...(pkg.n8n?.nodes || []), ...(pkg.n8n?.credentials || [])].map((f) => path.join(REPO_ROOT, f));
 }
 
 /**
@@ -98,9 +104,9 @@ async function buildPackage({ print = () => {} } = {}) {
  */
 async function packPackage({ destDir, print = () => {} } = {}) {
 	if (process.env.E2E_PACKAGE_TGZ && fs.existsSync(process.env.E2E_PACKAGE_TGZ)) return process.env.E2E_PACKAGE_TGZ;
-	const nodeFile = path.join(REPO_ROOT, 'dist', 'nodes', 'Jelou', 'Jelou.node.js');
-	if (!fs.existsSync(nodeFile)) {
-		throw new Error(`${nodeFile} does not exist: build the package first (npm run build)`);
+	const missing = builtFiles().filter((f) => !fs.existsSync(f));
+	if (missing.length) {
+		throw new Error(`${missing.join(', ')} does not exist: build the package first (npm run build)`);
 	}
 	const dest = destDir || makeTempDir('n8n-jelou-pack-');
 	fs.mkdirSync(dest, { recursive: true });
@@ -485,6 +491,21 @@ class N8nRest {
 		const r = await this.request('POST', `/rest/workflows/${encodeURIComponent(id)}/activate`, { versionId: wf.versionId });
 		if (r.status !== 200) throw new Error(`activating workflow ${id} failed: HTTP ${r.status} ${r.text.slice(0, 500)}`);
 		return r.json?.data;
+	}
+
+	/**
+	 * Deactivate (1.x) / unpublish (2.x) a workflow at runtime, as the editor's toggle does:
+	 * `POST /rest/workflows/:id/deactivate` (same route in 1.123 and 2.41). n8n runs the
+	 * trigger's webhook `delete` hook before it answers. Resolves the raw answer (status, json).
+	 */
+	async deactivateWorkflow(id) {
+		return this.request('POST', `/rest/workflows/${encodeURIComponent(id)}/deactivate`, {});
+	}
+
+	/** Activation that may fail: resolves the raw answer (status, json, text) instead of throwing. */
+	async tryActivateWorkflow(id) {
+		const wf = await this.getData(`/rest/workflows/${encodeURIComponent(id)}`);
+		return this.request('POST', `/rest/workflows/${encodeURIComponent(id)}/activate`, { versionId: wf.versionId });
 	}
 
 	/** Executions of one workflow, newest first: [{ id, status, mode, finished, ... }]. */

@@ -145,8 +145,14 @@ function sandboxControl({ name, url, method = 'POST', body, position = [0, 0] })
 	};
 }
 
-/** Jelou Trigger node; `webhookId` fixes its production URL: /webhook/<webhookId>/jelou. */
-function jelouTrigger({ name = 'Jelou Trigger', credential, webhookId, events = ['*'], options = {}, position = [0, 0] }) {
+/**
+ * Jelou Trigger node; `webhookId` fixes its production URL: /webhook/<webhookId>/jelou.
+ * `registration` ({ projectId }) turns on "Register Webhook in Jelou" for that project.
+ */
+function jelouTrigger({ name = 'Jelou Trigger', credential, webhookId, events = ['*'], options = {}, position = [0, 0], registration }) {
+	const parameters = { events };
+	if (registration) Object.assign(parameters, { registerWebhook: true, projectId: registration.projectId });
+	parameters.options = options;
 	return {
 		id: nodeId(name),
 		name,
@@ -154,7 +160,7 @@ function jelouTrigger({ name = 'Jelou Trigger', credential, webhookId, events = 
 		typeVersion: 1,
 		position,
 		webhookId,
-		parameters: { events, options },
+		parameters,
 		credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
 	};
 }

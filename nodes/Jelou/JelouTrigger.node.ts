@@ -108,11 +108,11 @@ export class JelouTrigger implements INodeType {
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether to point the project's External Support integration at this trigger while the workflow is active, and verify events with the signing secret Jelou then returns (it takes precedence over the credential's)",
+					"Whether to point the project's External Support integration at this trigger while the workflow is active (creating the integration when the project has none), and undo that when the workflow is deactivated",
 			},
 			{
 				displayName:
-					'A project has only one integration: this replaces the webhook your own support panel may use. When the workflow is deactivated the previous webhook URL is put back, but without its authentication and with a new signing secret that Jelou shows to nobody (it never returns the old ones), so create the integration again from your panel afterwards.',
+					"A project has only one integration. If it has one (your support panel's, say), activating points it at this trigger and keeps its signing secret, which the credential's Signing Secret must hold; deactivating points it back to the previous URL and authentication type. Jelou never reveals the previous authorization value (token, API key or password), so the panel's owner must enter it again afterwards (Jelou node: Integration → Update, Webhook Secret). If the project has none, activating creates one and deactivating deletes it.",
 				name: 'registerNotice',
 				type: 'notice',
 				default: '',

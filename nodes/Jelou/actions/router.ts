@@ -7,7 +7,9 @@ import * as conversationClose from './conversation/close.operation';
 import * as conversationGet from './conversation/get.operation';
 import * as conversationStart from './conversation/start.operation';
 import * as integrationCreate from './integration/create.operation';
+import * as integrationDelete from './integration/delete.operation';
 import * as integrationGet from './integration/get.operation';
+import * as integrationUpdate from './integration/update.operation';
 import * as messageSend from './message/send.operation';
 
 /** Every operation of the node, keyed "resource:operation". */
@@ -18,6 +20,8 @@ export const operations: Record<string, OperationHandler> = {
 	'message:send': messageSend.execute,
 	'integration:get': integrationGet.execute,
 	'integration:create': integrationCreate.execute,
+	'integration:update': integrationUpdate.execute,
+	'integration:delete': integrationDelete.execute,
 };
 
 function readTransportSettings(ctx: IExecuteFunctions): Partial<TransportSettings> {

@@ -53,6 +53,7 @@ export function readAnswer<T>(
 			throw statusError(200, envelope, contentType, req);
 		}
 		if (envelope.data === undefined || envelope.data === null) {
+			if (req.bareShape === 'integration' && isBareIntegration(envelope)) return envelope as T;
 			if (req.dataOptional) return (envelope.data ?? undefined) as T;
 			throw new JelouRequestError({
 				message: `Jelou answered HTTP ${status} without the expected data`,
@@ -64,6 +65,20 @@ export function readAnswer<T>(
 	}
 
 	throw statusError(status, parsed.kind === 'json' ? parsed.value : parsed.kind === 'text' ? parsed.text : '', contentType, req, response.headers);
+}
+
+/** Fields of Jelou's envelope (success or error); a bare object has none of them. */
+const ENVELOPE_FIELDS = ['message', 'statusMessage', 'status', 'data', 'error'];
+
+/** Fields every integration sample prints (`id` and `brainId` in the bare samples, `webhookUrl` in all). */
+const INTEGRATION_FIELDS = ['id', 'brainId', 'webhookUrl'];
+
+/** Whether a 2xx body is an integration without the envelope, as the API-reference samples show it. */
+export function isBareIntegration(value: unknown): boolean {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+	const record = value as Record<string, unknown>;
+	if (ENVELOPE_FIELDS.some((field) => field in record)) return false;
+	return INTEGRATION_FIELDS.some((field) => typeof record[field] === 'string' && record[field] !== '');
 }
 
 /** The failure an HTTP status (or a 2xx carrying an error) stands for, in our words. */

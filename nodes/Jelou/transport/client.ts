@@ -53,6 +53,12 @@ export interface JelouRequest {
 	notFoundMessage?: string;
 	/** Whether a 2xx without `data` is normal for this call (close answers no data). */
 	dataOptional?: boolean;
+	/**
+	 * Jelou's integration pages print each answer twice, inside the envelope and as the bare
+	 * object (confirmed inconsistency). With `integration`, a 2xx object that is no envelope but
+	 * carries an integration's fields is the data itself.
+	 */
+	bareShape?: 'integration';
 	retry?: RetryPolicy;
 }
 

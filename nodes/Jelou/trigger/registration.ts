@@ -4,23 +4,23 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { checkId } from '../helpers/ids';
 import { textOf } from '../helpers/text';
-import { JelouRequestError, JelouTransport, toNodeError } from '../transport';
+import { CREDENTIAL_TYPE, JelouRequestError } from '../transport';
+import { IntegrationCalls, type IntegrationState, mayHaveApplied } from './integration';
 
 /**
  * Optional registration of the trigger's URL as the webhook of a project's External Support
- * integration. A project has a single integration, which the company's own support panel may
- * rely on, so this is off by default and undoes itself as far as Jelou allows when the workflow
- * is deactivated.
+ * integration ("Register Webhook in Jelou", off by default). A project has one integration, which
+ * the company's own support panel may rely on, and creating it again issues a new signing secret
+ * that breaks every consumer of the old one. So this never creates over an existing integration:
  *
- * Choices:
- * - The integration is created with `authType: "bearer"` and a random token kept in the node's
- *   static data; events must then carry `Authorization: Bearer <token>` besides the signature.
- * - The `signingSecret` Jelou returns (only in that answer) is kept in static data and takes
- *   precedence over the credential's Signing Secret for this node.
- * - On deactivation the previous webhook URL is put back with `authType: "no_auth"`: Jelou never
- *   returns the previous authorization secret nor the previous signing secret, and creating the
- *   integration again issues a new signing secret, which nobody sees. The owner of that panel has
- *   to create the integration again from the panel to get working secrets.
+ * | the project…          | activation                                   | deactivation                          |
+ * |-----------------------|----------------------------------------------|---------------------------------------|
+ * | has an integration    | PATCH it to this trigger (bearer token);     | PATCH the previous URL and auth type  |
+ * |                       | verify with the credential's Signing Secret  | back (Jelou never reveals the old     |
+ * |                       |                                              | authorization value)                  |
+ * | has none              | POST one; keep its signingSecret here        | DELETE it                             |
+ *
+ * A failed step leaves Jelou as it was: a write that may have been applied is undone.
  */
 
 /** Key of the registration record in the node's static data. */
@@ -31,19 +31,23 @@ export type Registration = {
 	projectId: string;
 	/** The n8n webhook URL the integration was pointed at. */
 	webhookUrl: string;
-	signingSecret?: string;
 	/** Bearer token Jelou sends with every event of this registration. */
 	webhookToken: string;
-	/** `updatedAt` of the integration right after registering (tells a later re-creation apart). */
-	integrationUpdatedAt?: string;
-	/** What the integration pointed at before, restored on deactivation. */
+	/**
+	 * `created`: this trigger created the integration (deactivation deletes it). `updated`: it
+	 * pointed an existing one at itself (deactivation points it back). Records written before
+	 * Update existed have none; see `modeOf`.
+	 */
+	mode?: 'created' | 'updated';
+	/** Only when created here: the one-time signing secret, which verifies the events. */
+	signingSecret?: string;
+	/** `createdAt` of the integration created here: tells a later re-creation by someone else apart. */
+	integrationCreatedAt?: string;
+	/** What the integration pointed at before (`updated`), put back on deactivation. */
 	previousWebhookUrl?: string;
 	previousAuthType?: string;
 	registeredAt: string;
 };
-
-/** Fewer, shorter retries than the action node: activation should fail fast and clearly. */
-const TRANSPORT_SETTINGS = { concurrency: 1, maxRetries: 2, timeoutMs: 15_000 };
 
 export function readRegistration(staticData: IDataObject): Registration | undefined {
 	const record = staticData[REGISTRATION_KEY];
@@ -51,6 +55,16 @@ export function readRegistration(staticData: IDataObject): Registration | undefi
 	const candidate = record as IDataObject;
 	if (!textOf(candidate.projectId) || !textOf(candidate.webhookUrl) || !textOf(candidate.webhookToken)) return undefined;
 	return candidate as Registration;
+}
+
+/** Records of older versions (which always created) replaced a previous URL or created anew. */
+function modeOf(record: Registration): 'created' | 'updated' {
+	return record.mode ?? (record.previousWebhookUrl ? 'updated' : 'created');
+}
+
+/** Whether the integration is still the one this trigger created (unknown dates count as the same). */
+function sameCreation(record: Registration, current: IntegrationState): boolean {
+	return !record.integrationCreatedAt || !current.createdAt || record.integrationCreatedAt === current.createdAt;
 }
 
 /** Whether the "Register Webhook in Jelou" switch is on. */
@@ -82,74 +96,16 @@ function requireWebhookUrl(hook: IHookFunctions): string {
 	return url;
 }
 
-async function createTransport(hook: IHookFunctions, action: string): Promise<JelouTransport> {
-	try {
-		return await JelouTransport.create(hook, TRANSPORT_SETTINGS);
-	} catch (error) {
-		throw toNodeError(hook.getNode(), error, { action });
-	}
-}
-
-/** The project's integration, or undefined when it has none (404). */
-async function readIntegration(
-	hook: IHookFunctions,
-	transport: JelouTransport,
-	projectId: string,
-	action: string,
-): Promise<IDataObject | undefined> {
-	const outcome = await transport
-		.request<IDataObject>({
-			method: 'GET',
-			path: ['external-support', projectId],
-			notFoundMessage: `Project '${projectId}' has no External Support integration`,
-		})
-		.then(
-			(data) => ({ data }),
-			(error: unknown) => ({ error }),
-		);
-	if ('data' in outcome) return outcome.data;
-	if (outcome.error instanceof JelouRequestError && outcome.error.httpCode === 404) return undefined;
-	throw toNodeError(hook.getNode(), outcome.error, { action, redact: (value) => transport.redact(value) });
-}
-
-async function writeIntegration(
-	hook: IHookFunctions,
-	transport: JelouTransport,
-	projectId: string,
-	body: IDataObject,
-	action: string,
-	/** Added to the description of a 422 answer. */
-	hint: string,
-): Promise<IDataObject> {
-	const outcome = await transport
-		.request<IDataObject>({
-			method: 'POST',
-			path: ['external-support', projectId],
-			body,
-			notFoundMessage: `Jelou found no project '${projectId}'`,
-			// Every create issues a new signing secret: never resend after Jelou may have acted.
-			retry: 'notProcessedOnly',
-		})
-		.then(
-			(data) => ({ data }),
-			(error: unknown) => ({ error }),
-		);
-	if ('data' in outcome) return outcome.data;
-	// The hint explains the likely cause of a validation failure (an n8n URL Jelou cannot reach).
-	const isValidationError = outcome.error instanceof JelouRequestError && outcome.error.httpCode === 422;
-	throw toNodeError(hook.getNode(), outcome.error, {
-		action,
-		redact: (value) => transport.redact(value, [body.authorization]),
-		hint: isValidationError ? hint : '',
-	});
+async function hasCredentialSigningSecret(hook: IHookFunctions): Promise<boolean> {
+	const credentials = await hook.getCredentials(CREDENTIAL_TYPE);
+	return textOf(credentials.signingSecret) !== undefined;
 }
 
 /**
- * `checkExists`: true when registration is off (nothing to do), or when the integration already
- * points at this trigger and this node still holds its signing secret. An integration with the
- * right URL but a different `updatedAt` than the one recorded was created again since (by a panel,
- * the Jelou node, or a test run of this workflow) with a signing secret this node does not know,
- * so it is registered again.
+ * `checkExists` (activation, and every n8n start): true when registration is off, or when the
+ * integration still points at this trigger as this node recorded it, so that n8n does not call
+ * `create` again. An integration this node created but that was created anew since (another
+ * `createdAt`) has a signing secret this node does not know, so it is registered again.
  */
 export async function registrationExists(hook: IHookFunctions): Promise<boolean> {
 	if (!registrationEnabled(hook)) return true;
@@ -157,20 +113,41 @@ export async function registrationExists(hook: IHookFunctions): Promise<boolean>
 	const projectId = requireProjectId(hook);
 	const webhookUrl = requireWebhookUrl(hook);
 	const stored = readRegistration(hook.getWorkflowStaticData('node'));
-	const transport = await createTransport(hook, action);
-	const integration = await readIntegration(hook, transport, projectId, action);
-	if (!integration || integration.webhookUrl !== webhookUrl) return false;
-	if (!stored || stored.projectId !== projectId || stored.webhookUrl !== webhookUrl || !stored.signingSecret) {
-		return false;
-	}
-	const updatedAt = textOf(integration.updatedAt);
-	if (updatedAt && stored.integrationUpdatedAt && updatedAt !== stored.integrationUpdatedAt) return false;
+	const calls = await IntegrationCalls.open(hook, projectId, action);
+	const current = await calls.read().catch((error: unknown) => {
+		throw calls.error(hook, error, action);
+	});
+	if (!current || current.webhookUrl !== webhookUrl) return false;
+	if (!stored || stored.projectId !== projectId || stored.webhookUrl !== webhookUrl) return false;
+	if (modeOf(stored) === 'created') return stored.signingSecret !== undefined && sameCreation(stored, current);
 	return true;
 }
 
+/** What this activation starts from: how the integration is registered, and what to put back later. */
+function planFor(own: Registration | undefined, current: IntegrationState, webhookUrl: string): Partial<Registration> {
+	const pointsAtUs = current.webhookUrl === webhookUrl || (own !== undefined && current.webhookUrl === own.webhookUrl);
+	if (!pointsAtUs) {
+		return { mode: 'updated', previousWebhookUrl: current.webhookUrl, previousAuthType: current.authType };
+	}
+	// Registering again over this node's own registration (a new n8n URL, lost token…).
+	if (own && modeOf(own) === 'created' && own.signingSecret && sameCreation(own, current)) {
+		return { mode: 'created', signingSecret: own.signingSecret, integrationCreatedAt: own.integrationCreatedAt };
+	}
+	if (own && modeOf(own) === 'updated') {
+		return { mode: 'updated', previousWebhookUrl: own.previousWebhookUrl, previousAuthType: own.previousAuthType };
+	}
+	// It already pointed here without a record of ours: there is nothing known to put back.
+	return { mode: 'updated' };
+}
+
+/** The text added to an error when undoing a possibly applied write failed too. */
+function undoFailure(calls: IntegrationCalls, error: unknown): string {
+	return ` It may have been applied, and undoing it failed too (${calls.explain(error)}): check the integration with the Jelou node (Integration → Get).`;
+}
+
 /**
- * `create`: remembers where the integration pointed, points it at this trigger with a fresh bearer
- * token, and keeps the signing secret Jelou returns.
+ * `create`: points the project's integration at this trigger with a fresh bearer token, creating
+ * the integration only when the project has none.
  */
 export async function createRegistration(hook: IHookFunctions): Promise<boolean> {
 	if (!registrationEnabled(hook)) return true;
@@ -179,77 +156,106 @@ export async function createRegistration(hook: IHookFunctions): Promise<boolean>
 	const webhookUrl = requireWebhookUrl(hook);
 	const staticData = hook.getWorkflowStaticData('node');
 	const stored = readRegistration(staticData);
-	const transport = await createTransport(hook, action);
-
-	const current = await readIntegration(hook, transport, projectId, action);
-	let previousWebhookUrl: string | undefined;
-	let previousAuthType: string | undefined;
-	const currentUrl = textOf(current?.webhookUrl);
-	if (currentUrl !== undefined && currentUrl !== webhookUrl) {
-		previousWebhookUrl = currentUrl;
-		previousAuthType = textOf(current?.authType);
-	} else if (stored && stored.projectId === projectId) {
-		// Registering again over our own registration: what was there before us is still what to restore.
-		previousWebhookUrl = stored.previousWebhookUrl;
-		previousAuthType = stored.previousAuthType;
-	}
+	const own = stored && stored.projectId === projectId ? stored : undefined;
+	const calls = await IntegrationCalls.open(hook, projectId, action);
+	const current = await calls.read().catch((error: unknown) => {
+		throw calls.error(hook, error, action);
+	});
 
 	const webhookToken = randomBytes(32).toString('hex');
+	const body = { webhookUrl, authType: 'bearer', authorization: webhookToken };
 	const hint = ` This trigger's webhook URL is ${webhookUrl}; Jelou accepts only a public HTTPS address, so n8n must be reachable from the internet (see n8n's WEBHOOK_URL setting).`;
-	const data = await writeIntegration(
-		hook,
-		transport,
-		projectId,
-		{ webhookUrl, authType: 'bearer', authorization: webhookToken },
-		action,
-		hint,
-	);
-
-	const registration: Registration = {
-		projectId,
-		webhookUrl,
-		webhookToken,
-		registeredAt: new Date().toISOString(),
+	const fail = (error: unknown, undoText = '') => {
+		const status = error instanceof JelouRequestError ? error.httpCode : undefined;
+		const validation = status === 400 || status === 422;
+		return calls.error(hook, error, action, { hint: `${validation ? hint : ''}${undoText}`, secrets: [webhookToken] });
 	};
-	const signingSecret = textOf(data.signingSecret);
-	if (signingSecret) registration.signingSecret = signingSecret;
-	const updatedAt = textOf(data.updatedAt);
-	if (updatedAt) registration.integrationUpdatedAt = updatedAt;
-	if (previousWebhookUrl) registration.previousWebhookUrl = previousWebhookUrl;
-	if (previousAuthType) registration.previousAuthType = previousAuthType;
-	// Saved before any further check, so that deactivation can still restore the previous URL.
-	staticData[REGISTRATION_KEY] = registration;
 
-	if (!signingSecret) {
-		throw new NodeOperationError(hook.getNode(), 'Jelou registered the webhook but returned no signing secret', {
-			description:
-				"Without it this trigger cannot verify events. Turn off Register Webhook in Jelou, create the integration with the Jelou node (Integration → Create) and copy its signingSecret into the credential's Signing Secret.",
-		});
+	let plan: Partial<Registration>;
+	if (!current) {
+		let created: IntegrationState;
+		try {
+			created = await calls.create(body);
+		} catch (error) {
+			let undoText = '';
+			if (mayHaveApplied(error)) {
+				// Leave the project as it was: without an integration.
+				undoText = await calls
+					.read()
+					.then(async (after) => (after?.webhookUrl === webhookUrl ? await calls.remove() : undefined))
+					.then(() => '', (undoError: unknown) => undoFailure(calls, undoError));
+			}
+			throw fail(error, undoText);
+		}
+		if (!created.signingSecret) {
+			const undoText = await calls.remove().then(() => ' The integration was deleted again.', (undoError: unknown) => undoFailure(calls, undoError));
+			throw new NodeOperationError(hook.getNode(), 'Jelou created the integration but returned no signing secret', {
+				description: `Without it this trigger cannot verify events.${undoText} Create the integration with the Jelou node (Integration → Create), copy its signingSecret into the credential's Signing Secret, then activate again.`,
+			});
+		}
+		plan = { mode: 'created', signingSecret: created.signingSecret, integrationCreatedAt: created.createdAt };
+	} else {
+		plan = planFor(own, current, webhookUrl);
+		if (plan.mode === 'updated' && !(await hasCredentialSigningSecret(hook))) {
+			throw new NodeOperationError(
+				hook.getNode(),
+				`Project '${projectId}' already has an External Support integration, and the Jelou API credential has no Signing Secret`,
+				{
+					description:
+						"Register Webhook in Jelou points the existing integration at this trigger without changing its signing secret, so events are verified with the credential's Signing Secret: put the integration's signingSecret there (Jelou showed it once, to whoever created the integration). Nothing was changed in Jelou.",
+				},
+			);
+		}
+		try {
+			await calls.update(body);
+		} catch (error) {
+			let undoText = '';
+			if (mayHaveApplied(error) && current.webhookUrl !== webhookUrl) {
+				const back: IDataObject = { webhookUrl: current.webhookUrl };
+				if (current.authType) back.authType = current.authType;
+				undoText = await calls
+					.read()
+					.then(async (after) => (after?.webhookUrl === webhookUrl ? await calls.update(back) : undefined))
+					.then(() => '', (undoError: unknown) => undoFailure(calls, undoError));
+			}
+			throw fail(error, undoText);
+		}
 	}
+
+	const registration: Registration = { projectId, webhookUrl, webhookToken, registeredAt: new Date().toISOString() };
+	for (const [key, value] of Object.entries(plan)) if (value !== undefined) Object.assign(registration, { [key]: value });
+	staticData[REGISTRATION_KEY] = registration;
 	return true;
 }
 
 /**
- * `delete`: if the integration still points at this trigger and pointed elsewhere before, the
- * previous URL is put back (with `no_auth`, see above). Without a previous URL there is nothing to
- * restore and Jelou documents no way to delete an integration, so it is left as it is.
+ * `delete` (deactivation): undoes the registration as far as Jelou allows, but only while the
+ * integration still points at this trigger: one that someone has pointed elsewhere since, or
+ * created anew, is left alone.
  */
 export async function deleteRegistration(hook: IHookFunctions): Promise<boolean> {
 	const staticData = hook.getWorkflowStaticData('node');
 	const stored = readRegistration(staticData);
 	if (!stored) return true;
-	const action = 'Could not restore the previous webhook in Jelou';
-	const transport = await createTransport(hook, action);
-	const current = await readIntegration(hook, transport, stored.projectId, action);
-	if (current && current.webhookUrl === stored.webhookUrl && stored.previousWebhookUrl) {
-		await writeIntegration(
-			hook,
-			transport,
-			stored.projectId,
-			{ webhookUrl: stored.previousWebhookUrl, authType: 'no_auth' },
-			action,
-			'',
-		);
+	const mode = modeOf(stored);
+	const action =
+		mode === 'created'
+			? 'Could not delete the integration this trigger created in Jelou'
+			: 'Could not restore the previous webhook in Jelou';
+	const calls = await IntegrationCalls.open(hook, stored.projectId, action);
+	try {
+		const current = await calls.read();
+		if (current && current.webhookUrl === stored.webhookUrl) {
+			if (mode === 'created' && sameCreation(stored, current)) {
+				await calls.remove();
+			} else if (mode === 'updated' && stored.previousWebhookUrl) {
+				const back: IDataObject = { webhookUrl: stored.previousWebhookUrl };
+				if (stored.previousAuthType) back.authType = stored.previousAuthType;
+				await calls.update(back);
+			}
+		}
+	} catch (error) {
+		throw calls.error(hook, error, action, { secrets: [stored.webhookToken] });
 	}
 	delete staticData[REGISTRATION_KEY];
 	return true;

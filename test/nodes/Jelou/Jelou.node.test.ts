@@ -34,7 +34,9 @@ describe('Jelou node description', () => {
 			'conversation:get:Get a conversation',
 			'conversation:start:Start a conversation',
 			'integration:create:Create an integration',
+			'integration:delete:Delete an integration',
 			'integration:get:Get an integration',
+			'integration:update:Update an integration',
 			'message:send:Send a message',
 		]);
 	});

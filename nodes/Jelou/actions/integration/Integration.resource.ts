@@ -1,12 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as create from './create.operation';
+import * as remove from './delete.operation';
 import * as get from './get.operation';
+import * as update from './update.operation';
 import { operationPicker, projectIdField } from '../../helpers/fields';
 
 /**
- * Jelou documents creating and reading an integration; updating or deleting one is not documented
- * (creating again replaces it), so those operations are not offered.
+ * A project has one External Support integration. Jelou documents creating, reading, updating
+ * (only the fields sent change, the signing secret stays) and deleting it (irreversible).
  */
 export const integrationOperations: INodeProperties[] = [
 	operationPicker(
@@ -19,10 +21,22 @@ export const integrationOperations: INodeProperties[] = [
 				action: 'Create an integration',
 			},
 			{
+				name: 'Delete',
+				value: 'delete',
+				description: "Delete the project's External Support integration; Jelou stops sending events",
+				action: 'Delete an integration',
+			},
+			{
 				name: 'Get',
 				value: 'get',
 				description: "Get the project's External Support integration",
 				action: 'Get an integration',
+			},
+			{
+				name: 'Update',
+				value: 'update',
+				description: "Change the integration's webhook URL or authentication, keeping its signing secret",
+				action: 'Update an integration',
 			},
 		],
 		'get',
@@ -33,4 +47,6 @@ export const integrationFields: INodeProperties[] = [
 	projectIdField({ resource: ['integration'] }),
 	...get.description,
 	...create.description,
+	...update.description,
+	...remove.description,
 ];

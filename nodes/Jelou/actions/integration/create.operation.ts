@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { checkUrl, getIdParameter, getRequiredText } from '../../helpers/parameters';
 import type { OperationHandler } from '../../helpers/runner';
@@ -8,9 +8,17 @@ const showFor = { resource: ['integration'], operation: ['create'] };
 export const SIGNING_SECRET_NOTICE =
 	'Store signingSecret now: Jelou returns it only in this answer. Put it in the Signing Secret field of the Jelou API credential to send messages and to verify the events the Jelou Trigger receives.';
 
+/** How Jelou authenticates itself to the webhook (`authType`), shared with Update. */
+export const WEBHOOK_AUTH_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'Bearer Token', value: 'bearer', description: 'Jelou sends the secret as a bearer token in the Authorization header' },
+	{ name: 'API Key', value: 'api_key', description: 'Jelou sends the secret in the X-API-Key header' },
+	{ name: 'Basic', value: 'basic', description: 'Authorization: Basic, from user:password' },
+	{ name: 'None', value: 'no_auth', description: 'Only the signature' },
+];
+
 export const description: INodeProperties[] = [
 	{
-		displayName: 'Creating an integration replaces the one the project already has, and Jelou answers with a new signing secret that it shows only once: the node returns it in the signingSecret field.',
+		displayName: 'Creating an integration replaces the one the project already has, and Jelou answers with a new signing secret that it shows only once: the node returns it in the signingSecret field. To change only the webhook URL or its authentication and keep the signing secret, use Update.',
 		name: 'createNotice',
 		type: 'notice',
 		default: '',
@@ -33,12 +41,7 @@ export const description: INodeProperties[] = [
 		default: 'bearer',
 		description: 'How Jelou authenticates itself to your webhook, in addition to the signature',
 		displayOptions: { show: showFor },
-		options: [
-			{ name: 'Bearer Token', value: 'bearer', description: 'Jelou sends the secret as a bearer token in the Authorization header' },
-			{ name: 'API Key', value: 'api_key', description: 'Jelou sends the secret in the X-API-Key header' },
-			{ name: 'Basic', value: 'basic', description: 'Authorization: Basic, from user:password' },
-			{ name: 'None', value: 'no_auth', description: 'Only the signature' },
-		],
+		options: WEBHOOK_AUTH_OPTIONS,
 	},
 	{
 		displayName: 'Webhook Secret',
@@ -68,6 +71,7 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 		path: ['external-support', projectId],
 		body,
 		notFoundMessage: `Jelou found no project '${projectId}'`,
+		bareShape: 'integration',
 		// Each create issues a new signing secret: never resend after Jelou may have acted.
 		retry: 'notProcessedOnly',
 	});

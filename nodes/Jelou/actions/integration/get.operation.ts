@@ -11,5 +11,6 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 		method: 'GET',
 		path: ['external-support', projectId],
 		notFoundMessage: `Project '${projectId}' has no External Support integration`,
+		bareShape: 'integration',
 	});
 };

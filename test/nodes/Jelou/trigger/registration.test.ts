@@ -1,247 +1,329 @@
 /**
- * Register Webhook in Jelou: webhookMethods checkExists / create / delete against the sandbox over
- * real HTTP, and the registration's signing secret and token being used by webhook() afterwards.
+ * Register Webhook in Jelou: webhookMethods checkExists / create / delete against a fake that
+ * follows Jelou's documented contract (both answer shapes), and the registration's token and
+ * signing secret being used by webhook() afterwards. The rule under test: a signing secret the
+ * user relies on is never rotated, nothing is created twice, and a failed step leaves Jelou as it
+ * was.
  */
+import nock from 'nock';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { JelouTrigger } from '../../../../nodes/Jelou/JelouTrigger.node';
 import { REGISTRATION_KEY } from '../../../../nodes/Jelou/trigger/registration';
-import { API_KEY, allResponses, callWebhook, createHookContext, node, sign } from './context';
-import { fakeN8n, sandbox, type FakeN8n, type Sandbox } from './sandbox';
+import { FakeJelou } from '../../../fixtures/fake-jelou';
+import { API_KEY, allResponses, callWebhook, createHookContext, sign } from './context';
 
-const PANEL_URL = 'https://panel.example.com/jelou/events';
-const PANEL_TOKEN = 'panel-t0ken-5ecr3t-0006';
-const CREDENTIAL_SECRET = 'whsec-credential-5ecr3t-0007';
+const ORIGIN = 'https://jelou.test';
+const BASE_PATH = '/jelouapi/v1';
 const PROJECT = 'demo-project';
-const REGISTER_PATH = `/jelouapi/v1/external-support/${PROJECT}`;
-
-let sb: Sandbox;
-let n8n: FakeN8n;
-let staticData: IDataObject;
-let params: Record<string, unknown>;
-let credentials: ICredentialDataDecryptedObject;
+const PANEL_URL = 'https://panel.example.com/jelou';
+const CREDENTIAL_SECRET = 'whsec-credential-5ecr3t-0007';
+const WEBHOOK_URL = 'https://n8n.example.com/webhook/b7e1d5c2/jelou';
 
 const trigger = new JelouTrigger();
 const methods = trigger.webhookMethods.default;
 
-function webhookUrl(): string {
-	return `${n8n.url}/webhook/${node.webhookId}/jelou`;
-}
+let jelou: FakeJelou;
+let staticData: IDataObject;
+let params: Record<string, unknown>;
+let credentials: ICredentialDataDecryptedObject;
 
 function hook(overrides: { webhookUrl?: string; credentials?: ICredentialDataDecryptedObject } = {}) {
 	return createHookContext({
 		params,
 		credentials: overrides.credentials ?? credentials,
 		staticData,
-		webhookUrl: overrides.webhookUrl ?? webhookUrl(),
-	});
-}
-
-function registrationPosts() {
-	return sb.requests.filter((r) => r.method === 'POST' && r.path === REGISTER_PATH);
+		webhookUrl: overrides.webhookUrl ?? WEBHOOK_URL,
+	}).ctx;
 }
 
 function stored(): IDataObject | undefined {
 	return staticData[REGISTRATION_KEY] as IDataObject | undefined;
 }
 
-const pause = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+/** An event as Jelou sends it to the registered webhook: signed, with the integration's auth header. */
+async function deliver(secret: string, token: string | undefined) {
+	const body = JSON.stringify({ event: 'conversation.start', timestamp: Date.now(), conversation: { id: 'conv-1' } });
+	const headers: Record<string, string> = { 'x-jelou-signature': sign(secret, body) };
+	if (token) headers.authorization = `Bearer ${token}`;
+	return await callWebhook({ body, headers, params, credentials, staticData });
+}
 
-beforeAll(async () => {
-	sb = await sandbox();
-	n8n = await fakeN8n(() => ({ params, credentials, staticData }));
-});
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+	return (await promise.then(
+		() => {
+			throw new Error('expected a rejection');
+		},
+		(error: unknown) => error,
+	)) as Error;
+}
 
-afterAll(async () => {
-	await n8n.close();
-	await sb.close();
-});
-
+beforeAll(() => nock.disableNetConnect());
 beforeEach(() => {
-	sb.resetData();
-	sb.reset();
-	n8n.outcomes.length = 0;
+	jelou = new FakeJelou(ORIGIN, BASE_PATH, API_KEY);
+	jelou.install();
 	staticData = {};
 	params = { events: ['*'], registerWebhook: true, projectId: PROJECT, options: {} };
-	credentials = { authType: 'apiKey', apiKey: API_KEY, baseUrl: sb.baseUrl, signingSecret: CREDENTIAL_SECRET };
-	// The panel's own integration, whose secret the user copied into the credential.
-	sb.setIntegration({ webhookUrl: PANEL_URL, authType: 'bearer', authorization: PANEL_TOKEN, signingSecret: CREDENTIAL_SECRET });
+	credentials = { authType: 'apiKey', apiKey: API_KEY, baseUrl: `${ORIGIN}${BASE_PATH}`, signingSecret: CREDENTIAL_SECRET };
 });
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
 
 describe('registration off (the default)', () => {
 	it('checkExists and create do nothing; delete without a record does nothing', async () => {
 		params.registerWebhook = false;
-		const { ctx, requests } = hook();
-		await expect(methods.checkExists.call(ctx)).resolves.toBe(true);
-		await expect(methods.create.call(ctx)).resolves.toBe(true);
-		await expect(methods.delete.call(ctx)).resolves.toBe(true);
-		expect(requests).toHaveLength(0);
+		jelou.seed(PROJECT);
+		await expect(methods.checkExists.call(hook())).resolves.toBe(true);
+		await expect(methods.create.call(hook())).resolves.toBe(true);
+		await expect(methods.delete.call(hook())).resolves.toBe(true);
+		expect(jelou.requests).toEqual([]);
 		expect(staticData).toEqual({});
-		expect(sb.integration!.webhookUrl).toBe(PANEL_URL);
 	});
 });
 
-describe('registration on', () => {
-	it('create, then events verify with the new secret and token, then delete restores the panel URL', async () => {
-		const { ctx } = hook();
-		await expect(methods.checkExists.call(ctx)).resolves.toBe(false);
-		await expect(methods.create.call(ctx)).resolves.toBe(true);
+describe.each(['bare', 'envelope'] as const)('Jelou answering in the %s shape', (shape) => {
+	beforeEach(() => {
+		jelou.shape = shape;
+	});
 
-		// What reached Jelou.
-		const posts = registrationPosts();
-		expect(posts).toHaveLength(1);
-		const sent = JSON.parse(posts[0].body) as IDataObject;
-		expect(Object.keys(sent).sort()).toEqual(['authType', 'authorization', 'webhookUrl']);
-		expect(sent.webhookUrl).toBe(webhookUrl());
-		expect(sent.authType).toBe('bearer');
-		expect(sent.authorization).toMatch(/^[0-9a-f]{64}$/);
+	it('a project with an integration: PATCH to this trigger, events verified with the same secret, PATCH back on deactivation', async () => {
+		const panel = jelou.seed(PROJECT, { webhookUrl: PANEL_URL, authType: 'api_key', signingSecret: CREDENTIAL_SECRET });
 
-		// What the node kept.
-		const newSecret = sb.integration!.signingSecret;
-		expect(newSecret).not.toBe(CREDENTIAL_SECRET);
+		await expect(methods.checkExists.call(hook())).resolves.toBe(false);
+		await expect(methods.create.call(hook())).resolves.toBe(true);
+
+		const patches = jelou.requests.filter((r) => r.method === 'PATCH');
+		expect(patches).toHaveLength(1);
+		const token = String(patches[0].body!.authorization);
+		expect(patches[0].body).toEqual({ webhookUrl: WEBHOOK_URL, authType: 'bearer', authorization: token });
+		expect(token).toMatch(/^[0-9a-f]{64}$/);
+		expect(jelou.count('POST')).toBe(0);
+		expect(jelou.count('DELETE')).toBe(0);
+		// The panel's signing secret is still the integration's.
+		expect(jelou.integrations.get(PROJECT)!.signingSecret).toBe(CREDENTIAL_SECRET);
 		expect(stored()).toEqual({
 			projectId: PROJECT,
-			webhookUrl: webhookUrl(),
-			signingSecret: newSecret,
-			webhookToken: sent.authorization,
-			integrationUpdatedAt: sb.integration!.updatedAt,
+			webhookUrl: WEBHOOK_URL,
+			webhookToken: token,
+			mode: 'updated',
 			previousWebhookUrl: PANEL_URL,
-			previousAuthType: 'bearer',
+			previousAuthType: 'api_key',
 			registeredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
 		});
-		await expect(methods.checkExists.call(hook().ctx)).resolves.toBe(true);
 
-		// A real signed event from the sandbox, through real HTTP, verifies with the stored secret.
-		const delivered = await sb.emit({ event: 'conversation.start' });
-		expect(delivered.error).toBeNull();
-		expect(delivered.status).toBe(200);
-		expect(n8n.outcomes).toHaveLength(1);
-		expect(n8n.outcomes[0].result.workflowData![0][0].json).toMatchObject({
-			event: 'conversation.start',
-			_id: 'conv-active-001',
-			payload: delivered.sentPayload,
-		});
+		// Re-activation and n8n restarts ask checkExists first: it is there, so nothing is written.
+		await expect(methods.checkExists.call(hook())).resolves.toBe(true);
+		await expect(methods.checkExists.call(hook())).resolves.toBe(true);
+		expect(jelou.count('PATCH')).toBe(1);
 
-		// The credential's secret no longer counts for this node.
-		const stale = await sb.emit({ event: 'message', signingSecret: CREDENTIAL_SECRET });
-		expect(stale.status).toBe(401);
-		// The stored secret without the registration's bearer token is not enough either.
-		const body = JSON.stringify({ event: 'conversation.start', timestamp: Date.now() });
-		const noToken = await callWebhook({ body, headers: { 'x-jelou-signature': sign(newSecret, body) }, params, credentials, staticData });
-		expect(noToken.status).toBe(401);
-		expect(noToken.responseBody).toEqual({ error: 'Missing or wrong webhook authorization' });
+		// Events: the credential's secret (the integration's) plus the registration's bearer token.
+		const ok = await deliver(CREDENTIAL_SECRET, token);
+		expect(ok.status).toBe(200);
+		expect(ok.result.workflowData![0][0].json).toMatchObject({ event: 'conversation.start', _id: 'conv-1' });
+		expect((await deliver(CREDENTIAL_SECRET, undefined)).responseBody).toEqual({ error: 'Missing or wrong webhook authorization' });
 
-		// Deactivation: the panel's URL comes back (without authentication: Jelou never returned it).
-		sb.reset();
-		await expect(methods.delete.call(hook().ctx)).resolves.toBe(true);
-		const restore = registrationPosts();
-		expect(restore).toHaveLength(1);
-		expect(JSON.parse(restore[0].body)).toEqual({ webhookUrl: PANEL_URL, authType: 'no_auth' });
-		expect(sb.integration!.webhookUrl).toBe(PANEL_URL);
-		expect(sb.integration!.authType).toBe('no_auth');
-		expect(sb.integration!.signingSecret).not.toBe(newSecret);
+		// Deactivation: the panel's URL and auth type come back; the secret never changed.
+		await expect(methods.delete.call(hook())).resolves.toBe(true);
+		const restore = jelou.requests.filter((r) => r.method === 'PATCH')[1];
+		expect(restore.body).toEqual({ webhookUrl: PANEL_URL, authType: 'api_key' });
+		expect(jelou.integrations.get(PROJECT)).toMatchObject({ id: panel.id, webhookUrl: PANEL_URL, authType: 'api_key', signingSecret: CREDENTIAL_SECRET });
+		expect(jelou.count('POST') + jelou.count('DELETE')).toBe(0);
 		expect(staticData).toEqual({});
 	});
 
-	it('with registration on but turned off later, webhook() goes back to the credential secret', async () => {
-		await methods.create.call(hook().ctx);
-		params.registerWebhook = false;
-		const body = JSON.stringify({ event: 'conversation.start', timestamp: Date.now() });
-		const outcome = await callWebhook({ body, headers: { 'x-jelou-signature': sign(CREDENTIAL_SECRET, body) }, params, credentials, staticData });
-		expect(outcome.result.workflowData).toBeDefined();
-	});
-
-	it('checkExists is false when the integration was created again since (new secret), and create keeps the first previous URL', async () => {
-		await methods.create.call(hook().ctx);
-		const token = stored()!.webhookToken as string;
-		await pause(5);
-		// Someone (the Jelou node, a panel) creates the integration again with the same URL.
-		sb.setIntegration({ webhookUrl: webhookUrl(), authType: 'bearer', authorization: token });
-		await expect(methods.checkExists.call(hook().ctx)).resolves.toBe(false);
-
-		await methods.create.call(hook().ctx);
-		expect(stored()!.previousWebhookUrl).toBe(PANEL_URL);
-		expect(stored()!.signingSecret).toBe(sb.integration!.signingSecret);
-		expect(stored()!.webhookToken).not.toBe(token);
-		await expect(methods.checkExists.call(hook().ctx)).resolves.toBe(true);
-	});
-
-	it('checkExists is false when the static data was lost although the URL matches', async () => {
-		await methods.create.call(hook().ctx);
-		staticData = {};
-		await expect(methods.checkExists.call(hook().ctx)).resolves.toBe(false);
-	});
-
-	it('a project without an integration: create records no previous URL, delete leaves Jelou as it is', async () => {
-		sb.clearIntegration();
-		await expect(methods.checkExists.call(hook().ctx)).resolves.toBe(false);
-		await methods.create.call(hook().ctx);
+	it('a project without an integration: POST once, keep its signing secret, DELETE on deactivation', async () => {
+		await expect(methods.checkExists.call(hook())).resolves.toBe(false);
+		await methods.create.call(hook());
+		expect(jelou.count('POST')).toBe(1);
+		const created = jelou.integrations.get(PROJECT)!;
+		expect(created.webhookUrl).toBe(WEBHOOK_URL);
+		expect(stored()).toMatchObject({ mode: 'created', signingSecret: created.signingSecret, integrationCreatedAt: created.createdAt });
 		expect(stored()).not.toHaveProperty('previousWebhookUrl');
-		expect(stored()).not.toHaveProperty('previousAuthType');
-		sb.reset();
-		await methods.delete.call(hook().ctx);
-		expect(registrationPosts()).toHaveLength(0);
-		expect(sb.integration!.webhookUrl).toBe(webhookUrl());
+
+		// Restarts and re-activation never create twice.
+		for (let i = 0; i < 3; i++) await expect(methods.checkExists.call(hook())).resolves.toBe(true);
+		expect(jelou.count('POST')).toBe(1);
+
+		// Events verify with the stored secret, not the credential's.
+		const token = String(stored()!.webhookToken);
+		expect((await deliver(created.signingSecret, token)).status).toBe(200);
+		expect((await deliver(CREDENTIAL_SECRET, token)).status).toBe(401);
+
+		await methods.delete.call(hook());
+		expect(jelou.count('DELETE')).toBe(1);
+		expect(jelou.integrations.has(PROJECT)).toBe(false);
 		expect(staticData).toEqual({});
 	});
+});
 
-	it('delete does not touch an integration someone else has pointed elsewhere since', async () => {
-		await methods.create.call(hook().ctx);
-		sb.setIntegration({ webhookUrl: 'https://other.example.com/hook', authType: 'no_auth' });
-		sb.reset();
-		await methods.delete.call(hook().ctx);
-		expect(registrationPosts()).toHaveLength(0);
-		expect(sb.integration!.webhookUrl).toBe('https://other.example.com/hook');
+describe('never creating twice, never rotating a secret', () => {
+	it('static data lost while the integration points here: create PATCHes (no POST) and deactivation leaves it', async () => {
+		await methods.create.call(hook());
+		staticData = {};
+		await expect(methods.checkExists.call(hook())).resolves.toBe(false);
+		await methods.create.call(hook());
+		expect(jelou.count('POST')).toBe(1);
+		expect(jelou.count('PATCH')).toBe(1);
+		expect(stored()).toMatchObject({ mode: 'updated' });
+		expect(stored()).not.toHaveProperty('previousWebhookUrl');
+		await methods.delete.call(hook());
+		expect(jelou.integrations.get(PROJECT)!.webhookUrl).toBe(WEBHOOK_URL);
+		expect(jelou.count('DELETE')).toBe(0);
+	});
+
+	it('a new n8n URL: the own integration is moved with PATCH and keeps its secret and mode', async () => {
+		await methods.create.call(hook());
+		const secret = String(stored()!.signingSecret);
+		const moved = 'https://n8n-new.example.com/webhook/b7e1d5c2/jelou';
+		await expect(methods.checkExists.call(hook({ webhookUrl: moved }))).resolves.toBe(false);
+		await methods.create.call(hook({ webhookUrl: moved }));
+		expect(jelou.count('POST')).toBe(1);
+		expect(jelou.integrations.get(PROJECT)!.webhookUrl).toBe(moved);
+		expect(stored()).toMatchObject({ mode: 'created', signingSecret: secret, webhookUrl: moved });
+	});
+
+	it('an integration created anew by someone else (another createdAt) is not ours: checkExists false, deactivation leaves it', async () => {
+		await methods.create.call(hook());
+		const token = String(stored()!.webhookToken);
+		jelou.seed(PROJECT, { webhookUrl: WEBHOOK_URL, authorization: token });
+		await expect(methods.checkExists.call(hook())).resolves.toBe(false);
+		const before = jelou.requests.length;
+		await methods.delete.call(hook());
+		expect(jelou.requests.slice(before).map((r) => r.method)).toEqual(['GET']);
+		expect(jelou.integrations.has(PROJECT)).toBe(true);
+	});
+
+	it('deactivation does not touch an integration someone pointed elsewhere since', async () => {
+		jelou.seed(PROJECT, { webhookUrl: PANEL_URL, signingSecret: CREDENTIAL_SECRET });
+		await methods.create.call(hook());
+		jelou.integrations.get(PROJECT)!.webhookUrl = 'https://other.example.com/hook';
+		await methods.delete.call(hook());
+		expect(jelou.integrations.get(PROJECT)!.webhookUrl).toBe('https://other.example.com/hook');
+		expect(jelou.count('PATCH')).toBe(1);
 		expect(staticData).toEqual({});
 	});
 
 	it('delete uses the project it registered, even if the parameter changed since', async () => {
-		await methods.create.call(hook().ctx);
+		jelou.seed(PROJECT, { webhookUrl: PANEL_URL, signingSecret: CREDENTIAL_SECRET });
+		await methods.create.call(hook());
 		params.projectId = 'another-project';
 		params.registerWebhook = false;
-		sb.reset();
-		await methods.delete.call(hook().ctx);
-		expect(registrationPosts()).toHaveLength(1);
-		expect(sb.integration!.webhookUrl).toBe(PANEL_URL);
+		await methods.delete.call(hook());
+		expect(jelou.integrations.get(PROJECT)!.webhookUrl).toBe(PANEL_URL);
 	});
 });
 
-describe('registration errors', () => {
+describe('a failed step leaves Jelou as it was', () => {
+	it('existing integration and no Signing Secret in the credential: refused before any write', async () => {
+		jelou.seed(PROJECT, { webhookUrl: PANEL_URL });
+		const error = await rejection(methods.create.call(hook({ credentials: { ...credentials, signingSecret: '' } })));
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe(`Project '${PROJECT}' already has an External Support integration, and the Jelou API credential has no Signing Secret`);
+		expect((error as NodeOperationError).description).toContain('Nothing was changed in Jelou.');
+		expect(jelou.requests.map((r) => r.method)).toEqual(['GET']);
+		expect(staticData).toEqual({});
+	});
+
+	it('PATCH refused (400, a URL Jelou cannot reach): explained, nothing to undo', async () => {
+		jelou.seed(PROJECT, { webhookUrl: PANEL_URL, signingSecret: CREDENTIAL_SECRET });
+		jelou.failNext('PATCH', 400, false);
+		const error = (await rejection(methods.create.call(hook({ webhookUrl: 'http://localhost:5678/webhook/x/jelou' })))) as NodeApiError;
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toBe('Could not register the webhook in Jelou: Jelou rejected the request (HTTP 400): <string>');
+		expect(error.description).toContain('Jelou accepts only a public HTTPS address');
+		expect(jelou.count('PATCH')).toBe(1);
+		expect(jelou.integrations.get(PROJECT)!.webhookUrl).toBe(PANEL_URL);
+		expect(staticData).toEqual({});
+	});
+
+	it('PATCH applied but answered 500: the previous URL and auth type are put back', async () => {
+		jelou.seed(PROJECT, { webhookUrl: PANEL_URL, authType: 'basic', signingSecret: CREDENTIAL_SECRET });
+		jelou.failNext('PATCH', 500, true);
+		const error = await rejection(methods.create.call(hook()));
+		expect(error.message).toBe('Could not register the webhook in Jelou: Jelou failed to process the request (HTTP 500): <string>');
+		const patches = jelou.requests.filter((r) => r.method === 'PATCH');
+		expect(patches.map((p) => p.body!.webhookUrl)).toEqual([WEBHOOK_URL, PANEL_URL]);
+		expect(patches[1].body).toEqual({ webhookUrl: PANEL_URL, authType: 'basic' });
+		expect(jelou.integrations.get(PROJECT)).toMatchObject({ webhookUrl: PANEL_URL, authType: 'basic', signingSecret: CREDENTIAL_SECRET });
+		expect(staticData).toEqual({});
+	});
+
+	it('POST applied but answered 500: the integration it created is deleted again', async () => {
+		jelou.failNext('POST', 500, true);
+		const error = await rejection(methods.create.call(hook()));
+		expect(error.message).toBe('Could not register the webhook in Jelou: Jelou failed to process the request (HTTP 500): <string>');
+		expect(jelou.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'DELETE']);
+		expect(jelou.integrations.has(PROJECT)).toBe(false);
+		expect(staticData).toEqual({});
+	});
+
+	it('POST applied, undo fails too: the error says so', async () => {
+		jelou.failNext('POST', 500, true);
+		jelou.failNext('DELETE', 500, false);
+		const error = (await rejection(methods.create.call(hook()))) as NodeApiError;
+		expect(error.description).toContain('undoing it failed too (Jelou failed to process the request (HTTP 500): <string>)');
+		expect(error.description).toContain('Integration → Get');
+	});
+
+	it('POST answered without a signing secret: deleted again, activation fails', async () => {
+		jelou.omitSigningSecret = true;
+		const error = await rejection(methods.create.call(hook()));
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('Jelou created the integration but returned no signing secret');
+		expect((error as NodeOperationError).description).toContain('The integration was deleted again.');
+		expect(jelou.integrations.has(PROJECT)).toBe(false);
+		expect(staticData).toEqual({});
+	});
+
 	it('rejected credentials: a NodeApiError that says which step failed, without secrets', async () => {
 		const bad = { ...credentials, apiKey: 'wrong-api-key-5ecr3t' };
-		const error = (await methods.checkExists.call(hook({ credentials: bad }).ctx).catch((e: unknown) => e)) as NodeApiError;
+		const error = (await rejection(methods.checkExists.call(hook({ credentials: bad })))) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('Could not check the webhook registered in Jelou: Jelou rejected the credentials (HTTP 401)');
 		expect(JSON.stringify({ m: error.message, d: error.description })).not.toContain('wrong-api-key-5ecr3t');
 	});
 
-	it('a webhook URL Jelou refuses (not HTTPS): says n8n must be reachable over HTTPS, never shows the token', async () => {
-		const error = (await methods.create
-			.call(hook({ webhookUrl: 'http://n8n.internal:5678/webhook/x/jelou' }).ctx)
-			.catch((e: unknown) => e)) as NodeApiError;
-		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toMatch(/^Could not register the webhook in Jelou: /);
-		expect(error.description).toContain('public HTTPS address');
-		expect(error.description).toContain('webhookUrl');
-		expect(staticData).toEqual({});
-		expect(sb.integration!.webhookUrl).toBe(PANEL_URL);
-		const sent = registrationPosts().map((r) => JSON.parse(r.body) as IDataObject);
-		expect(sent).toHaveLength(1);
-		const text = JSON.stringify({ m: error.message, d: error.description, c: error.context });
-		expect(text).not.toContain(String(sent[0].authorization));
+	it('deactivation that fails keeps the record, so it can be tried again', async () => {
+		await methods.create.call(hook());
+		jelou.failNext('DELETE', 500, false);
+		const error = await rejection(methods.delete.call(hook()));
+		expect(error.message).toBe('Could not delete the integration this trigger created in Jelou: Jelou failed to process the request (HTTP 500): <string>');
+		expect(stored()).toBeDefined();
+		await methods.delete.call(hook());
+		expect(jelou.integrations.has(PROJECT)).toBe(false);
 	});
 
 	it('a blank Project ID fails activation with a clear message', async () => {
 		params.projectId = '  ';
-		const error = (await methods.create.call(hook().ctx).catch((e: unknown) => e)) as NodeOperationError;
+		const error = await rejection(methods.create.call(hook()));
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('The Project ID is empty');
 	});
+});
 
+describe('records of the earlier version (always created, no mode)', () => {
+	it('a record with a previous URL is restored with PATCH, never re-created', async () => {
+		jelou.seed(PROJECT, { webhookUrl: WEBHOOK_URL });
+		staticData[REGISTRATION_KEY] = {
+			projectId: PROJECT,
+			webhookUrl: WEBHOOK_URL,
+			webhookToken: 'old-token',
+			signingSecret: 'old-secret',
+			previousWebhookUrl: PANEL_URL,
+			previousAuthType: 'bearer',
+			registeredAt: '2026-01-01T00:00:00.000Z',
+		};
+		await expect(methods.checkExists.call(hook())).resolves.toBe(true);
+		await methods.delete.call(hook());
+		expect(jelou.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
+		expect(jelou.integrations.get(PROJECT)!.webhookUrl).toBe(PANEL_URL);
+	});
+});
+
+describe('secrets', () => {
 	it('no response to webhook() held a secret or token', () => {
 		const text = JSON.stringify(allResponses);
-		for (const secret of [CREDENTIAL_SECRET, PANEL_TOKEN, API_KEY]) expect(text).not.toContain(secret);
-		if (sb.integration) expect(text).not.toContain(sb.integration.signingSecret);
+		for (const secret of [CREDENTIAL_SECRET, API_KEY, 'panel-token']) expect(text).not.toContain(secret);
 	});
 });
