@@ -515,23 +515,35 @@ describe('cancelling the execution', () => {
 
 	it('drops a request in flight instead of waiting for its answer', async () => {
 		const controller = new AbortController();
+		let arrived: () => void = () => {};
+		const arrival = new Promise<void>((resolve) => {
+			arrived = resolve;
+		});
 		let closedByClient: Promise<void> = Promise.resolve();
-		// The server never answers; the execution is cancelled once the request has arrived.
-		const server = await loopback((req) => {
-			closedByClient = new Promise((resolve) => req.socket.on('close', () => resolve()));
-			controller.abort();
+		// The server never answers; it only notes the request and when its connection closes. Its
+		// port may have been another test process's a moment ago: only this test's path counts.
+		const path = ['external-support', 'proj-1', 'conversations', 'drop-in-flight'];
+		const ours = (url: string) => url.endsWith('/drop-in-flight');
+		const server = await loopback((req, res) => {
+			if (!ours(req.url ?? '')) return;
+			closedByClient = new Promise((resolve) => res.on('close', () => resolve()));
+			arrived();
 		});
 		try {
 			const { transport } = await transportFor(
 				{ ...FAST, timeoutMs: 120_000 },
 				{ baseUrl: server.baseUrl, abortSignal: controller.signal },
 			);
-			// Waiting for the answer (or the 120 s time-out) would exceed jest's time-out.
-			const error = await failureOf(transport.request({ method: 'GET', path: GET_PATH }));
+			const pending = failureOf(transport.request({ method: 'GET', path }));
+			// Cancelled once the request is at the server; waiting for the answer (or the 120 s
+			// time-out) would exceed jest's time-out.
+			await arrival;
+			controller.abort();
+			const error = await pending;
 			expect(error.message).toBe('The execution was cancelled');
-			// The client closed the connection (the server never did).
+			// The client closed the connection (the server never answers).
 			await closedByClient;
-			expect(server.hits).toHaveLength(1);
+			expect(server.hits.filter((hit) => ours(hit.url))).toHaveLength(1);
 		} finally {
 			await server.close();
 		}
