@@ -15,6 +15,8 @@ export function readAnswer<T>(
 	response: IN8nHttpFullResponse,
 	req: JelouRequest,
 	redact: (text: string) => string,
+	/** The transport's clock, to read a Retry-After date against. */
+	now = Date.now(),
 ): T {
 	const status = Number(response.statusCode);
 	const contentType = headerValue(response.headers, 'content-type');
@@ -64,7 +66,7 @@ export function readAnswer<T>(
 		return envelope.data;
 	}
 
-	throw statusError(status, parsed.kind === 'json' ? parsed.value : parsed.kind === 'text' ? parsed.text : '', contentType, req, response.headers);
+	throw statusError(status, parsed.kind === 'json' ? parsed.value : parsed.kind === 'text' ? parsed.text : '', contentType, req, response.headers, now);
 }
 
 /** Fields of Jelou's envelope (success or error); a bare object has none of them. */
@@ -88,6 +90,7 @@ function statusError(
 	contentType: string,
 	req: JelouRequest,
 	headers?: IN8nHttpFullResponse['headers'],
+	now = Date.now(),
 ): JelouRequestError {
 	const jelouText = typeof body === 'string' ? '' : jelouErrorText(body);
 	const said = jelouText ? ` Jelou said: "${jelouText}".` : '';
@@ -135,7 +138,7 @@ function statusError(
 			description: `Too many requests in a short time. Lower the node's Concurrency option or raise Max Retries, or try again later.${said}`,
 			httpCode: status,
 			retryable: true,
-			retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after')),
+			retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after'), now),
 			body: keptBody,
 		});
 	}
@@ -155,7 +158,7 @@ function statusError(
 		description: `This is a problem on Jelou's side or on the way to it; try again later.${nonJson}`,
 		httpCode: status,
 		retryable: RETRYABLE_STATUS.has(status),
-		retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after')),
+		retryAfterMs: parseRetryAfter(headerValue(headers, 'retry-after'), now),
 		body: keptBody,
 	});
 }

@@ -19,7 +19,7 @@ import { readAnswer } from './answers';
 import { JelouRequestError, cancelledError, withAttempts } from './errors';
 import { networkError } from './network';
 import { AdaptiveConcurrency, FixedConcurrency, type ConcurrencyLimit } from './concurrency';
-import { RequestPacer, waitUnlessCancelled } from './pacer';
+import { RequestPacer, realClock, type TransportClock } from './pacer';
 
 /**
  * The n8n contexts that call Jelou: the action node's execute() and the trigger's activation
@@ -80,6 +80,8 @@ export interface TransportSettings {
 	retryBaseMs: number;
 	/** Longest single wait, whether from backoff or from Retry-After. */
 	retryMaxWaitMs: number;
+	/** Where the time and the waits come from; the real clock unless a test hands in its own. */
+	clock?: TransportClock;
 }
 
 export const MAX_CONCURRENCY = 50;
@@ -151,6 +153,7 @@ export class JelouTransport {
 			DEFAULT_JELOU_MESSAGING_URL,
 		);
 		const merged = { ...DEFAULT_TRANSPORT_SETTINGS, ...settings };
+		const clock = merged.clock ?? realClock;
 		return new JelouTransport(
 			deliver,
 			signal,
@@ -159,8 +162,10 @@ export class JelouTransport {
 			typeof credentials.signingSecret === 'string' && credentials.signingSecret !== '',
 			collectSecrets(credentials),
 			merged,
-			new RequestPacer(),
-			merged.concurrency === undefined ? new AdaptiveConcurrency() : new FixedConcurrency(merged.concurrency),
+			new RequestPacer(1000, clock),
+			merged.concurrency === undefined
+				? new AdaptiveConcurrency({ now: clock.now })
+				: new FixedConcurrency(merged.concurrency, clock.now),
 		);
 	}
 
@@ -189,11 +194,11 @@ export class JelouTransport {
 			// slots while retried items wait out their Retry-After.
 			const paced = this.pacer.spacing > 0;
 			let failure: JelouRequestError;
-			const started = Date.now();
+			const started = this.clock.now();
 			const ticket = this.limiter.begin();
 			try {
 				const response = await this.send(req, url, signal);
-				const data = readAnswer<T>(response, req, (text) => this.redact(text));
+				const data = readAnswer<T>(response, req, (text) => this.redact(text), this.clock.now());
 				this.limiter.end(ticket, 'success');
 				this.pacer.onSuccess();
 				return data;
@@ -205,7 +210,7 @@ export class JelouTransport {
 				failure =
 					error instanceof JelouRequestError
 						? error
-						: networkError(error, url, Date.now() - started, this.settings.timeoutMs);
+						: networkError(error, url, this.clock.now() - started, this.settings.timeoutMs);
 			}
 
 			const waitMs = this.backoffMs(attempt, failure.retryAfterMs);
@@ -216,7 +221,7 @@ export class JelouTransport {
 				(policy === 'idempotent' || failure.httpCode === 429);
 			if (!mayRetry) throw this.scrub(withAttempts(failure, attempt + 1));
 
-			await waitUnlessCancelled(waitMs, signal);
+			await this.clock.sleep(waitMs, signal);
 		}
 	}
 
@@ -224,6 +229,10 @@ export class JelouTransport {
 	 * Removes any credential secret, and the `extra` values (such as the trigger's webhook token),
 	 * from a text (defence in depth: Jelou could echo one).
 	 */
+	private get clock(): TransportClock {
+		return this.settings.clock ?? realClock;
+	}
+
 	redact(text: string, extra: unknown[] = []): string {
 		let out = text;
 		for (const secret of [...this.secrets, ...extra]) {

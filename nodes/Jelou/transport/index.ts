@@ -22,5 +22,5 @@ export {
 	toNodeError,
 	type NodeErrorOptions,
 } from './errors';
-export { RequestPacer, waitUnlessCancelled } from './pacer';
+export { RequestPacer, realClock, waitUnlessCancelled, type TransportClock } from './pacer';
 export { ADAPTIVE_CEILING, AdaptiveConcurrency, FixedConcurrency, type ConcurrencyLimit } from './concurrency';

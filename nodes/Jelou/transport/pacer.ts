@@ -1,13 +1,26 @@
-import { sleep } from 'n8n-workflow';
+import { sleep, sleepWithAbort } from 'n8n-workflow';
 
 import { cancelledError } from './errors';
 
 /**
+ * Time as the transport sees it: the start of requests, backoff and Retry-After waits, the
+ * pacer's windows. Production uses `realClock`; tests hand in a simulated one, so that no test
+ * depends on how fast the machine runs.
+ */
+export interface TransportClock {
+	now(): number;
+	/** Waits `ms`; rejects with the "execution was cancelled" error as soon as `signal` aborts. */
+	sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/**
  * Waits `ms`, or rejects with the "execution was cancelled" error as soon as `signal` aborts.
  *
- * Only `sleep` is used from n8n-workflow: n8n 2.x no longer exports `sleepWithAbort`, and node
- * code may not use timers directly. The listener is removed after every wait, so a run of
- * thousands of items leaves none behind on the execution's signal.
+ * Node code may not use timers directly, so the wait comes from n8n-workflow: `sleepWithAbort`,
+ * which clears its timer on abort, where n8n has it (1.x); n8n 2.x no longer exports it, and there
+ * the timer of a cancelled wait runs out on its own. `sleepWithAbort` leaves its listener on the
+ * signal it is given, so it gets a signal of its own for each wait: the execution's signal keeps
+ * no listener after a wait, even in a run of thousands of items.
  */
 export async function waitUnlessCancelled(ms: number, signal?: AbortSignal): Promise<void> {
 	if (!signal) {
@@ -15,17 +28,34 @@ export async function waitUnlessCancelled(ms: number, signal?: AbortSignal): Pro
 		return;
 	}
 	if (signal.aborted) throw cancelledError();
-	let onAbort: () => void = () => {};
-	const cancelled = new Promise<never>((_resolve, reject) => {
-		onAbort = () => reject(cancelledError());
-	});
+	const own = new AbortController();
+	const onAbort = () => own.abort();
 	signal.addEventListener('abort', onAbort, { once: true });
 	try {
-		await Promise.race([sleep(ms), cancelled]);
+		if (typeof sleepWithAbort === 'function') {
+			// It rejects only on abort, with n8n's own error; ours (below) says what happened.
+			await sleepWithAbort(ms, own.signal).then(
+				() => undefined,
+				() => undefined,
+			);
+		} else {
+			await Promise.race([sleep(ms), untilAborted(own.signal)]);
+		}
 	} finally {
 		signal.removeEventListener('abort', onAbort);
 	}
+	if (signal.aborted) throw cancelledError();
 }
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+	return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/** The real time, and waits that end early when the execution is cancelled. */
+export const realClock: TransportClock = {
+	now: () => Date.now(),
+	sleep: waitUnlessCancelled,
+};
 
 /** Longest gap the pacer puts between two request starts. */
 const MAX_SPACING_MS = 10_000;
@@ -81,7 +111,7 @@ export class RequestPacer {
 
 	constructor(
 		private readonly windowMs = 1000,
-		private readonly now: () => number = () => Date.now(),
+		private readonly clock: TransportClock = realClock,
 	) {}
 
 	/** Current gap between request starts in milliseconds; 0 while Jelou has not throttled. */
@@ -90,7 +120,7 @@ export class RequestPacer {
 	}
 
 	onSuccess(): void {
-		const now = this.now();
+		const now = this.clock.now();
 		const quiet = now - this.lastThrottle >= this.quietWindows * this.windowMs;
 		if (this.spacingMs > 0 && quiet && now - this.lastSpeedUp >= this.windowMs) {
 			this.spacingMs *= 0.9;
@@ -104,7 +134,7 @@ export class RequestPacer {
 	 * Jelou asked to wait.
 	 */
 	onThrottled(retryAfterMs?: number, startedAt?: number): void {
-		const now = this.now();
+		const now = this.clock.now();
 		if (startedAt !== undefined) insertSorted(this.refused, startedAt);
 		this.forgetOld(now);
 		// What Jelou had accepted in the window before this request reached it: counted up to the
@@ -150,10 +180,10 @@ export class RequestPacer {
 	async waitTurn(signal?: AbortSignal): Promise<number> {
 		for (;;) {
 			if (signal?.aborted) throw cancelledError();
-			const now = this.now();
+			const now = this.clock.now();
 			const pause = this.pauseUntil - now;
 			if (pause > 0) {
-				await waitUnlessCancelled(pause, signal);
+				await this.clock.sleep(pause, signal);
 				continue;
 			}
 			if (this.spacingMs <= 0) return this.started(now);
@@ -161,8 +191,8 @@ export class RequestPacer {
 			// every later slot back with it (only a gap of more than one slot restarts the grid).
 			const slot = this.nextStart < now - this.spacingMs ? now : this.nextStart;
 			this.nextStart = slot + this.spacingMs;
-			if (slot > now) await waitUnlessCancelled(slot - now, signal);
-			return this.started(this.now());
+			if (slot > now) await this.clock.sleep(slot - now, signal);
+			return this.started(this.clock.now());
 		}
 	}
 

@@ -14,19 +14,33 @@ import { apiKeyCredentials, runNode } from '../../support/context';
 
 const node = new Jelou();
 
-async function slowServer(delayMs: number) {
+/**
+ * Answers each request after `delayMs`, or, with `holdUntil`, holds the answers until that many
+ * are waiting (or `total` requests have arrived) and then sends them all: a node that kept fewer
+ * in flight would never be answered.
+ */
+async function slowServer(delayMs: number, hold?: { holdUntil: number; total: number }) {
 	let inFlight = 0;
 	let maxInFlight = 0;
+	let arrived = 0;
+	const held: Array<() => void> = [];
 	const firstInFlight: number[] = [];
 	const server = createServer((req, res) => {
 		inFlight++;
+		arrived++;
 		maxInFlight = Math.max(maxInFlight, inFlight);
 		if (firstInFlight.length < 3) firstInFlight.push(inFlight);
-		setTimeout(() => {
+		const answer = () => {
 			const id = decodeURIComponent((req.url ?? '').split('/').pop() ?? '');
 			res.writeHead(200, { 'content-type': 'application/json' });
 			res.end(JSON.stringify(envelope({ ...closedConversation, _id: id })), () => inFlight--);
-		}, delayMs);
+		};
+		if (!hold) {
+			setTimeout(answer, delayMs);
+			return;
+		}
+		held.push(answer);
+		if (held.length === hold.holdUntil || arrived === hold.total) held.splice(0).forEach((send) => send());
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
@@ -66,6 +80,12 @@ jest.setTimeout(30_000);
 
 describe('Concurrency option', () => {
 	it('unset: starts with 2 in flight and climbs past the old fixed default while answers stay fast', async () => {
+		// The limit follows measured latencies; on a busy machine those rise with the machine's
+		// load, not the server's. Date (the transport's clock) stands still here: every answer
+		// counts as equally fast, so the climb does not depend on how busy the machine is.
+		jest.useFakeTimers({
+			doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+		});
 		const server = await slowServer(20);
 		try {
 			const { ids, result } = run(400, {}, server.baseUrl);
@@ -76,15 +96,16 @@ describe('Concurrency option', () => {
 			expect(server.maxInFlight).toBeGreaterThan(10);
 			expect(server.maxInFlight).toBeLessThanOrEqual(ADAPTIVE_CEILING);
 		} finally {
+			jest.useRealTimers();
 			await server.close();
 		}
 	});
 
 	it.each([1, 10, 25])('set to %i: exactly that many in flight, as before', async (concurrency) => {
-		// Answers held long enough for every request of a round to arrive, even on a slow machine.
-		const server = await slowServer(150);
+		const count = Math.max(8, 3 * concurrency);
+		const server = await slowServer(0, { holdUntil: concurrency, total: count });
 		try {
-			const { ids, result } = run(Math.max(8, 3 * concurrency), { concurrency }, server.baseUrl);
+			const { ids, result } = run(count, { concurrency }, server.baseUrl);
 			const { output } = await result;
 			expect(output.map((item) => item.json._id)).toEqual(ids);
 			expect(server.maxInFlight).toBe(concurrency);

@@ -8,8 +8,11 @@ const { apiError } = require('./answers');
 
 const FAULT_STATUSES = [500, 502, 503];
 
-/** @param {object} runtime  the live settings object (read on every request) */
-function createFaults(runtime) {
+/**
+ * @param {object} runtime  the live settings object (read on every request)
+ * @param {object} clock  lib/clock.js: `date()` dates the Retry-After
+ */
+function createFaults(runtime, clock) {
   let rl = null; // sliding window of accepted request times (ring buffer)
   let faultCounter = 0;
   let faultsServed = 0;
@@ -50,7 +53,7 @@ function createFaults(runtime) {
     const headers = {};
     if (runtime.retryAfterMode === 'seconds') headers['retry-after'] = '1';
     else if (runtime.retryAfterMode === 'date') {
-      headers['retry-after'] = new Date(Math.ceil((Date.now() + 1000) / 1000) * 1000).toUTCString();
+      headers['retry-after'] = new Date(Math.ceil((clock.date() + 1000) / 1000) * 1000).toUTCString();
     }
     return apiError(
       429,
@@ -62,7 +65,7 @@ function createFaults(runtime) {
     );
   }
 
-  /** The fault answer for a request arriving at `now` (performance.now() ms), or null. */
+  /** The fault answer for a request arriving at `now` (the clock's monotonic ms), or null. */
   function faultFor(now) {
     if (overRateLimit(now)) return rateLimitAnswer();
     const status = injectedFaultStatus();

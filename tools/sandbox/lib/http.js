@@ -5,7 +5,6 @@
 // after an answer is written, sends the webhook event a Start or Close produced.
 
 const http = require('node:http');
-const { performance } = require('node:perf_hooks');
 const { redactHeaders, pushCapped } = require('./util');
 const { MAX_BODY_BYTES, jsonAnswer, apiError, internalError } = require('./answers');
 const { integrationTarget } = require('./webhooks');
@@ -28,7 +27,7 @@ function createHttpServer(ctx) {
 
   function sendLater(res, answer, delayMs, after) {
     if (delayMs > 0) {
-      const timer = setTimeout(() => {
+      const timer = ctx.clock.setTimeout(() => {
         pendingTimers.delete(timer);
         writeAnswer(res, answer);
         if (after) after();
@@ -68,7 +67,7 @@ function createHttpServer(ctx) {
       return;
     }
 
-    const started = performance.now();
+    const started = ctx.clock.now();
     const entry = {
       id: ++requestSeq,
       method: req.method,
@@ -97,7 +96,7 @@ function createHttpServer(ctx) {
     entry.status = result.answer.status;
     const event = result.event;
     sendLater(res, result.answer, ctx.runtime.latencyMs, () => {
-      ctx.log(`${entry.method} ${entry.path} -> ${entry.status} (${Math.round(performance.now() - started)} ms)`);
+      ctx.log(`${entry.method} ${entry.path} -> ${entry.status} (${Math.round(ctx.clock.now() - started)} ms)`);
       const integ = ctx.state.integrationOf(ctx.projectId);
       if (event && integ && !ctx.sender.closing) {
         const payload = event();
@@ -136,7 +135,7 @@ function createHttpServer(ctx) {
   /** Drops delayed answers and every connection (keep-alive ones too); resolves when closed. */
   function close() {
     return new Promise((resolve) => {
-      for (const timer of pendingTimers) clearTimeout(timer);
+      for (const timer of pendingTimers) ctx.clock.clearTimeout(timer);
       pendingTimers.clear();
       if (!server.listening) return resolve();
       server.close(() => resolve());

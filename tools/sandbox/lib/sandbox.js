@@ -11,6 +11,7 @@ const { createFaults } = require('./faults');
 const { createWebhookSender } = require('./webhooks');
 const { emit } = require('./emit');
 const { createHttpServer } = require('./http');
+const { createClock } = require('./clock');
 
 function createSandbox(options = {}) {
   const opts = { ...DEFAULTS };
@@ -28,6 +29,7 @@ function createSandbox(options = {}) {
     ...normalizeRuntime(pick(options, RUNTIME_KEYS), { rejectUnknown: false }),
   };
   const runtime = { ...initialRuntime };
+  const clock = createClock(options.clock);
   const projectId = opts.projectId;
 
   const requests = [];
@@ -47,7 +49,8 @@ function createSandbox(options = {}) {
     sentMessages,
     log,
     state: createState(projectId, options.integration),
-    faults: createFaults(runtime),
+    clock,
+    faults: createFaults(runtime, clock),
     sender: createWebhookSender(runtime, webhookDeliveries, log),
     sb: null,
     configure,

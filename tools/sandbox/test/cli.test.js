@@ -30,7 +30,11 @@ function run(args, env = {}) {
   return { child, out, exited };
 }
 
-async function waitForText(out, text, timeoutMs = 5000) {
+// Deadlines only turn a child that never gets there into a clear error; a node process starting on
+// a busy two-core machine can take seconds.
+const CHILD_DEADLINE_MS = 30000;
+
+async function waitForText(out, text, timeoutMs = CHILD_DEADLINE_MS) {
   const deadline = Date.now() + timeoutMs;
   while (!out.stdout.includes(text)) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for "${text}"; stdout: ${out.stdout}; stderr: ${out.stderr}`);
@@ -74,7 +78,7 @@ describe('sandbox CLI', () => {
     assert.equal(cfg.rateLimit, 100);
 
     child.kill('SIGINT');
-    const { code } = await withTimeout(exited, 5000, 'exit after SIGINT');
+    const { code } = await withTimeout(exited, CHILD_DEADLINE_MS, 'exit after SIGINT');
     assert.equal(code, 0);
     assert.match(out.stdout, /stopped/);
     // Nothing listens any more.
@@ -91,7 +95,7 @@ describe('sandbox CLI', () => {
     });
     assert.equal(res.status, 500);
     child.kill('SIGTERM');
-    assert.equal((await withTimeout(exited, 5000, 'exit after SIGTERM')).code, 0);
+    assert.equal((await withTimeout(exited, CHILD_DEADLINE_MS, 'exit after SIGTERM')).code, 0);
   });
 
   it('prints a clear error and exits 1 when the port is taken', async () => {
@@ -100,7 +104,7 @@ describe('sandbox CLI', () => {
     const { port } = blocker.address();
     try {
       const { out, exited } = run(['--port', String(port)]);
-      const { code } = await withTimeout(exited, 5000, 'exit on busy port');
+      const { code } = await withTimeout(exited, CHILD_DEADLINE_MS, 'exit on busy port');
       assert.equal(code, 1);
       assert.match(out.stderr, new RegExp(`port ${port} .*already in use`));
       assert.ok(!out.stdout.includes('Press Ctrl-C'));
@@ -112,12 +116,12 @@ describe('sandbox CLI', () => {
   it('rejects unknown options and bad values with usage (exit 2)', async () => {
     for (const args of [['--bogus'], ['--port', 'abc'], ['--error-rate', '3', '--port', '0']]) {
       const { out, exited } = run(args);
-      const { code } = await withTimeout(exited, 5000, `exit for ${args.join(' ')}`);
+      const { code } = await withTimeout(exited, CHILD_DEADLINE_MS, `exit for ${args.join(' ')}`);
       assert.equal(code, 2, args.join(' '));
       assert.ok(out.stderr.length > 0);
     }
     const help = run(['--help']);
-    assert.equal((await withTimeout(help.exited, 5000, 'help')).code, 0);
+    assert.equal((await withTimeout(help.exited, CHILD_DEADLINE_MS, 'help')).code, 0);
     assert.match(help.out.stdout, /Usage: node tools\/sandbox\/server\.js/);
   });
 });

@@ -6,21 +6,23 @@ const { describe, it, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
 const { startSandbox } = require('../server.js');
-const { apiKeyHeaders, request, PROJECT } = require('./helpers.js');
+const { apiKeyHeaders, request, PROJECT, manualClock, until } = require('./helpers.js');
 
 const GET_CONV = `/external-support/${PROJECT}/conversations/conv-closed-001`;
 const get = (sb) => request(sb.baseUrl, 'GET', GET_CONV, { headers: apiKeyHeaders });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function control(sb, method, path, body) {
   const res = await fetch(`${sb.url}/__sandbox${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, json: await res.json() };
 }
 
-describe('sandbox: faults', () => {
+// The time-out turns a wait for a timer that never comes (`until`) into a failure, not a hang.
+describe('sandbox: faults', { timeout: 60000 }, () => {
+  // The rate-limit window, the latency and the Retry-After date follow this clock only.
+  const clock = manualClock();
   let sb;
   before(async () => {
-    sb = await startSandbox();
+    sb = await startSandbox({ clock });
   });
   after(async () => {
     await sb.close();
@@ -41,19 +43,28 @@ describe('sandbox: faults', () => {
     }
     // Control routes are never limited.
     for (let i = 0; i < 10; i++) assert.equal((await control(sb, 'GET', '/health')).status, 200);
-    await sleep(1050);
+    // The window is one second from the first accepted request.
+    clock.advance(999);
+    assert.equal((await get(sb)).status, 429);
+    clock.advance(1);
     assert.equal((await get(sb)).status, 200);
   });
 
   it('rate limit: retryAfterMode date and none', async () => {
     sb.configure({ rateLimit: 1, retryAfterMode: 'date' });
+    // To 100 ms past a whole second (the sandbox's clock dates the header).
+    clock.advance(1100 - (clock.date() % 1000));
+    const second = clock.date() - 100;
     assert.equal((await get(sb)).status, 200);
     const dated = await get(sb);
     assert.equal(dated.status, 429);
-    const when = Date.parse(dated.headers['retry-after']);
-    assert.ok(!Number.isNaN(when), dated.headers['retry-after']);
+    // One second on, rounded up to the whole second an HTTP date can say.
+    assert.equal(dated.headers['retry-after'], new Date(second + 2000).toUTCString());
     assert.match(dated.headers['retry-after'], /GMT$/);
-    assert.ok(when > Date.now() - 1000 && when <= Date.now() + 3000);
+    clock.advance(950);
+    const later = await get(sb);
+    assert.equal(later.status, 429);
+    assert.equal(later.headers['retry-after'], new Date(second + 3000).toUTCString());
     sb.configure({ retryAfterMode: 'none' });
     const bare = await get(sb);
     assert.equal(bare.status, 429);
@@ -62,19 +73,27 @@ describe('sandbox: faults', () => {
 
   it('latency delays API answers but not control routes', async () => {
     sb.configure({ latencyMs: 200 });
-    let t = performance.now();
-    const r = await get(sb);
-    const apiMs = performance.now() - t;
-    assert.equal(r.status, 200);
-    assert.ok(apiMs >= 190, `API took ${apiMs} ms`);
-    assert.ok(apiMs < 1500, `API took ${apiMs} ms`);
-    t = performance.now();
-    await control(sb, 'GET', '/health');
-    assert.ok(performance.now() - t < 150);
-    // Concurrent requests wait in parallel (timers, not a queue or busy-wait).
-    t = performance.now();
-    await Promise.all(Array.from({ length: 20 }, () => get(sb)));
-    assert.ok(performance.now() - t < 1500);
+    let answered = false;
+    const pending = get(sb).then((r) => {
+      answered = true;
+      return r;
+    });
+    await until(() => clock.pending === 1);
+    // A control route answers at once, while the API answer waits.
+    assert.equal((await control(sb, 'GET', '/health')).status, 200);
+    assert.equal(answered, false);
+    clock.advance(199);
+    assert.equal(clock.pending, 1);
+    clock.advance(1);
+    assert.equal(clock.pending, 0);
+    assert.equal((await pending).status, 200);
+    // Concurrent requests wait in parallel (timers, not a queue or busy-wait): 200 ms for all.
+    const many = Promise.all(Array.from({ length: 20 }, () => get(sb)));
+    await until(() => clock.pending === 20);
+    clock.advance(199);
+    assert.equal(clock.pending, 20);
+    clock.advance(1);
+    assert.ok((await many).every((r) => r.status === 200));
   });
 
   it('errorRate answers that share of API requests with 500/502/503 in turn', async () => {
@@ -183,8 +202,11 @@ describe('sandbox: control routes', () => {
 });
 
 describe('sandbox: close', () => {
-  it('closes promptly with open keep-alive sockets and pending delayed answers', async () => {
-    const sb = await startSandbox({ latencyMs: 5000 });
+  // A close that waited for the delayed answer (its clock never moves) or for the keep-alive
+  // socket (30 s) would run into the time-out.
+  it('closes promptly with open keep-alive sockets and pending delayed answers', { timeout: 20000 }, async () => {
+    const clock = manualClock();
+    const sb = await startSandbox({ latencyMs: 5000, clock });
     const agent = new http.Agent({ keepAlive: true });
     try {
       // One finished keep-alive request (socket stays open) ...
@@ -199,10 +221,10 @@ describe('sandbox: close', () => {
       const pending = new Promise((resolve) => {
         http.get(`${sb.baseUrl}${GET_CONV}`, { agent, headers: apiKeyHeaders }, (res) => resolve(res.statusCode)).on('error', (e) => resolve(e.code));
       });
-      await sleep(50);
-      const t = performance.now();
+      await until(() => clock.pending === 1);
       await sb.close();
-      assert.ok(performance.now() - t < 1000);
+      // The delayed answer's timer was dropped, not left to fire.
+      assert.equal(clock.pending, 0);
       assert.notEqual(await pending, 200);
       await assert.rejects(fetch(`${sb.url}/__sandbox/health`));
       await sb.close(); // idempotent

@@ -76,7 +76,9 @@ async function startReceiver({ status = 200, responseBody = '{"ok":true}' } = {}
     status,
     received,
     url: `http://127.0.0.1:${server.address().port}/hook`,
-    async waitFor(count, timeoutMs = 3000) {
+    // The deadline only turns a delivery that never comes into a clear error (not a hang); it is
+    // far beyond what a local delivery takes on a busy machine.
+    async waitFor(count, timeoutMs = 30000) {
       const deadline = Date.now() + timeoutMs;
       while (received.length < count) {
         const left = deadline - Date.now();
@@ -101,6 +103,45 @@ async function startReceiver({ status = 200, responseBody = '{"ok":true}' } = {}
   return receiver;
 }
 
+/**
+ * A manual clock for `startSandbox({ clock })`: time moves only by `advance(ms)`, which fires the
+ * timers that are due. `date()` starts at 2026-01-15T10:30:00.000Z.
+ */
+function manualClock() {
+  let time = 0;
+  let seq = 0;
+  const timers = new Map();
+  return {
+    now: () => time,
+    date: () => Date.parse('2026-01-15T10:30:00.000Z') + time,
+    setTimeout(fn, ms) {
+      seq += 1;
+      timers.set(seq, { at: time + ms, fn });
+      return seq;
+    },
+    clearTimeout(id) {
+      timers.delete(id);
+    },
+    /** Timers not yet fired. */
+    get pending() {
+      return timers.size;
+    },
+    advance(ms) {
+      time += ms;
+      const due = [...timers].filter(([, t]) => t.at <= time).sort((a, b) => a[1].at - b[1].at);
+      for (const [id, t] of due) {
+        timers.delete(id);
+        t.fn();
+      }
+    },
+  };
+}
+
+/** Resolves once `condition()` holds, checking after each turn of the event loop (no deadline). */
+async function until(condition) {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** A free TCP port on 127.0.0.1 (listen on 0, read it, close). */
 async function freePort() {
   const s = http.createServer();
@@ -121,4 +162,6 @@ module.exports = {
   request,
   startReceiver,
   freePort,
+  manualClock,
+  until,
 };

@@ -21,6 +21,7 @@ import {
 	createContext,
 	expectNoSecrets,
 } from '../../../support/context';
+import { SimulatedClock } from '../../../support/clock';
 
 const HOST = 'https://jelou.test';
 const PREFIX = '/jelouapi/v1/external-support';
@@ -56,14 +57,20 @@ interface Hit {
 	body: string;
 }
 
-/** A real HTTP server on 127.0.0.1 (for failures nock cannot fake: time-outs, resets). */
-async function loopback(handler: (req: IncomingMessage, res: ServerResponse, hit: number) => void) {
+/**
+ * A real HTTP server on 127.0.0.1 (for failures nock cannot fake: time-outs, resets). `now` stamps
+ * each hit: the transport's simulated clock where a test gives it one.
+ */
+async function loopback(
+	handler: (req: IncomingMessage, res: ServerResponse, hit: number) => void,
+	now: () => number = () => Date.now(),
+) {
 	const hits: Hit[] = [];
 	const server = createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
-			hits.push({ url: req.url ?? '', at: Date.now(), body: Buffer.concat(chunks).toString('utf8') });
+			hits.push({ url: req.url ?? '', at: now(), body: Buffer.concat(chunks).toString('utf8') });
 			handler(req, res, hits.length);
 		});
 	});
@@ -83,6 +90,9 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 	res.writeHead(status, { 'content-type': 'application/json', ...headers });
 	res.end(JSON.stringify(body));
 }
+
+// Real servers: room for a busy machine. No test waits for this time-out to pass.
+jest.setTimeout(30_000);
 
 beforeAll(() => {
 	nock.disableNetConnect();
@@ -158,19 +168,20 @@ describe('retry policy "idempotent" (reads)', () => {
 
 	it('backs off exponentially between attempts (base × 2^attempt, jitter between half and all of it)', async () => {
 		jest.spyOn(Math, 'random').mockReturnValue(0.999);
-		const server = await loopback((_req, res) => json(res, 503, errorBody('down')));
+		const clock = new SimulatedClock();
+		const server = await loopback((_req, res) => json(res, 503, errorBody('down')), clock.now);
 		try {
-			const { transport } = await transportFor({ ...FAST, retryBaseMs: 50, maxRetries: 3 }, { baseUrl: server.baseUrl });
+			const { transport } = await transportFor(
+				{ ...FAST, retryBaseMs: 50, maxRetries: 3, clock },
+				{ baseUrl: server.baseUrl },
+			);
 			await failureOf(transport.request({ method: 'GET', path: GET_PATH }));
 
+			// Steps of 50, 100 and 200 ms, each drawn at the top of its jitter range; every attempt
+			// is sent once its wait is over.
+			expect(clock.waits).toEqual([50, 100, 200]);
 			const gaps = server.hits.slice(1).map((hit, i) => hit.at - server.hits[i].at);
-			expect(gaps).toHaveLength(3);
-			// Steps of 50, 100 and 200 ms: a wait is never shorter than its step (upper bounds
-			// would only measure how busy the machine is).
-			expect(gaps[0]).toBeGreaterThanOrEqual(48);
-			expect(gaps[1]).toBeGreaterThanOrEqual(98);
-			expect(gaps[2]).toBeGreaterThanOrEqual(198);
-			expect(gaps[0] + gaps[1] + gaps[2]).toBeLessThan(3000);
+			expect(gaps).toEqual([50, 100, 200]);
 		} finally {
 			await server.close();
 		}
@@ -178,31 +189,40 @@ describe('retry policy "idempotent" (reads)', () => {
 
 	it('jitter: with the lowest random draw a step waits half of it', async () => {
 		jest.spyOn(Math, 'random').mockReturnValue(0);
-		const server = await loopback((_req, res, hit) =>
-			hit === 1 ? json(res, 503, errorBody('down')) : json(res, 200, envelope(closedConversation)),
+		const clock = new SimulatedClock();
+		const server = await loopback(
+			(_req, res, hit) => (hit === 1 ? json(res, 503, errorBody('down')) : json(res, 200, envelope(closedConversation))),
+			clock.now,
 		);
 		try {
-			const { transport } = await transportFor({ ...FAST, retryBaseMs: 600, retryMaxWaitMs: 1000 }, { baseUrl: server.baseUrl });
+			const { transport } = await transportFor(
+				{ ...FAST, retryBaseMs: 600, retryMaxWaitMs: 1000, clock },
+				{ baseUrl: server.baseUrl },
+			);
 			await transport.request({ method: 'GET', path: GET_PATH });
-			// 300 ms, not the 600 ms of the full step (the margin absorbs a busy machine).
-			const gap = server.hits[1].at - server.hits[0].at;
-			expect(gap).toBeGreaterThanOrEqual(295);
-			expect(gap).toBeLessThan(550);
+			// 300 ms, not the 600 ms of the full step.
+			expect(clock.waits).toEqual([300]);
+			expect(server.hits[1].at - server.hits[0].at).toBe(300);
 		} finally {
 			await server.close();
 		}
 	});
 
 	it('never waits longer than retryMaxWaitMs, even when Retry-After asks for an hour', async () => {
-		const server = await loopback((_req, res, hit) =>
-			hit === 1 ? json(res, 429, errorBody('slow down'), { 'Retry-After': '3600' }) : json(res, 200, envelope(closedConversation)),
+		const clock = new SimulatedClock();
+		const server = await loopback(
+			(_req, res, hit) =>
+				hit === 1
+					? json(res, 429, errorBody('slow down'), { 'Retry-After': '3600' })
+					: json(res, 200, envelope(closedConversation)),
+			clock.now,
 		);
 		try {
-			const { transport } = await transportFor({ ...FAST, retryMaxWaitMs: 50 }, { baseUrl: server.baseUrl });
+			const { transport } = await transportFor({ ...FAST, retryMaxWaitMs: 50, clock }, { baseUrl: server.baseUrl });
 			await transport.request({ method: 'GET', path: GET_PATH });
-			const gap = server.hits[1].at - server.hits[0].at;
-			expect(gap).toBeGreaterThanOrEqual(45);
-			expect(gap).toBeLessThan(400);
+			// The retry's own wait and the pause the 429 set for everyone both end after 50 ms.
+			expect(Math.max(...clock.waits)).toBe(50);
+			expect(server.hits[1].at - server.hits[0].at).toBe(50);
 		} finally {
 			await server.close();
 		}
@@ -214,55 +234,72 @@ describe('Retry-After is honoured', () => {
 	const SLOW_BACKOFF: Partial<TransportSettings> = { retryBaseMs: 10_000, retryMaxWaitMs: 10_000, maxRetries: 1, timeoutMs: 2000 };
 
 	it('in seconds: "1" waits about one second', async () => {
-		const server = await loopback((_req, res, hit) =>
-			hit === 1 ? json(res, 429, errorBody('slow down'), { 'Retry-After': '1' }) : json(res, 200, envelope(closedConversation)),
+		const clock = new SimulatedClock();
+		const server = await loopback(
+			(_req, res, hit) =>
+				hit === 1
+					? json(res, 429, errorBody('slow down'), { 'Retry-After': '1' })
+					: json(res, 200, envelope(closedConversation)),
+			clock.now,
 		);
 		try {
-			const { transport } = await transportFor(SLOW_BACKOFF, { baseUrl: server.baseUrl });
+			const { transport } = await transportFor({ ...SLOW_BACKOFF, clock }, { baseUrl: server.baseUrl });
 			await transport.request({ method: 'GET', path: GET_PATH });
-			const gap = server.hits[1].at - server.hits[0].at;
-			expect(gap).toBeGreaterThanOrEqual(950);
-			expect(gap).toBeLessThan(1600);
+			expect(Math.max(...clock.waits)).toBe(1000);
+			expect(server.hits[1].at - server.hits[0].at).toBe(1000);
 		} finally {
 			await server.close();
 		}
 	});
 
 	it('as an HTTP date: waits until that moment', async () => {
-		let until = 0;
+		// 10:30:00.400; HTTP dates have whole seconds: the server asks for 10:30:02.
+		const clock = new SimulatedClock(Date.parse('2026-01-15T10:30:00.400Z'));
+		const until = Date.parse('2026-01-15T10:30:02.000Z');
 		const server = await loopback((_req, res, hit) => {
 			if (hit > 1) return json(res, 200, envelope(closedConversation));
-			// HTTP dates have whole seconds: the next full second at least 300 ms away.
-			until = Math.ceil((Date.now() + 300) / 1000) * 1000;
 			json(res, 503, errorBody('maintenance'), { 'Retry-After': new Date(until).toUTCString() });
-		});
+		}, clock.now);
 		try {
-			const { transport } = await transportFor(SLOW_BACKOFF, { baseUrl: server.baseUrl });
+			const { transport } = await transportFor({ ...SLOW_BACKOFF, clock }, { baseUrl: server.baseUrl });
 			await transport.request({ method: 'GET', path: GET_PATH });
-			expect(server.hits[1].at).toBeGreaterThanOrEqual(until - 30);
-			expect(server.hits[1].at - until).toBeLessThan(500);
+			expect(clock.waits).toEqual([1600]);
+			expect(server.hits[1].at).toBe(until);
 		} finally {
 			await server.close();
 		}
 	});
 
 	it('a 429 pauses every request of the execution, not only the throttled one', async () => {
+		const clock = new SimulatedClock();
+		clock.hold();
 		const server = await loopback((req, res, hit) => {
 			if (hit === 1) return json(res, 429, errorBody('slow down'), { 'Retry-After': '0.3' });
 			json(res, 200, envelope({ ...closedConversation, _id: req.url?.split('/').pop() }));
-		});
+		}, clock.now);
 		try {
-			const { transport } = await transportFor({ ...FAST, retryMaxWaitMs: 1000, concurrency: 10 }, { baseUrl: server.baseUrl });
+			const { transport } = await transportFor(
+				{ ...FAST, retryMaxWaitMs: 1000, concurrency: 10, clock },
+				{ baseUrl: server.baseUrl },
+			);
 			const throttled = transport.request({ method: 'GET', path: GET_PATH });
-			// Start the second request only once the 429 has been seen (the pacer spaces requests then).
-			for (let i = 0; i < 400 && transport.pacer.spacing === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+			// The throttled request waits out its Retry-After; the pacer spaces requests from then on.
+			await clock.pendingCount(1);
 			expect(transport.pacer.spacing).toBeGreaterThan(0);
+			// A request started during that pause waits for its end as well.
 			const other = transport.request({ method: 'GET', path: ['external-support', 'proj-1', 'conversations', 'conv-2'] });
+			await clock.pendingCount(2);
+			const t0 = server.hits[0].at;
+			expect(clock.pending).toEqual([t0 + 300, t0 + 300]);
+			clock.advance(299);
+			expect(clock.pending).toHaveLength(2);
+			expect(server.hits).toHaveLength(1);
+			clock.release();
 			await Promise.all([throttled, other]);
 
 			expect(server.hits).toHaveLength(3);
 			const [first, ...later] = server.hits;
-			for (const hit of later) expect(hit.at - first.at).toBeGreaterThanOrEqual(290);
+			for (const hit of later) expect(hit.at - first.at).toBeGreaterThanOrEqual(300);
 			// A Concurrency set by the user stays fixed: the pacer slows the rate, not the limit.
 			expect(transport.limiter.limit).toBe(10);
 		} finally {
@@ -293,8 +330,8 @@ describe('retry policy "notProcessedOnly" (start, close, send)', () => {
 			const { transport } = await transportFor({ ...FAST, timeoutMs: 150 }, { baseUrl: server.baseUrl });
 			const error = await failureOf(transport.request(post));
 			expect(error.message).toBe('The request to Jelou timed out');
-			// Give a wrongful second attempt the time to show up.
-			await new Promise((resolve) => setTimeout(resolve, 100));
+			// Attempts are sent one after another: a second attempt would have come (and timed out)
+			// before the request failed.
 			expect(server.hits).toHaveLength(1);
 			expect(JSON.parse(server.hits[0].body)).toEqual(START_BODY);
 		} finally {
@@ -373,11 +410,11 @@ describe('network failures on reads', () => {
 		});
 		try {
 			const { transport } = await transportFor({ ...FAST, timeoutMs: 150, maxRetries: 0 }, { baseUrl: server.baseUrl });
-			const started = Date.now();
+			// The server trickles forever: a transport that waited for the whole body would never end
+			// (the test would hit jest's time-out).
 			const error = await failureOf(transport.request({ method: 'GET', path: GET_PATH }));
 			expect(error.message).toBe('The request to Jelou timed out');
 			expect(error.description).toContain('no complete answer within 150 ms');
-			expect(Date.now() - started).toBeLessThan(1000);
 		} finally {
 			await server.close();
 		}
@@ -402,7 +439,10 @@ describe('network failures on reads', () => {
 });
 
 describe('cancelling the execution', () => {
-	it('stops a backoff wait at once and sends nothing more', async () => {
+	it('stops a backoff wait at once, clears its timer and sends nothing more', async () => {
+		// The real clock on jest's fake timers (sockets keep their real ones): the 30 s wait is a
+		// timer that never fires unless the test moves the time.
+		jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
 		const server = await loopback((_req, res) => json(res, 503, errorBody('down'), { 'Retry-After': '30' }));
 		const controller = new AbortController();
 		try {
@@ -410,40 +450,52 @@ describe('cancelling the execution', () => {
 				{ ...FAST, retryMaxWaitMs: 30_000 },
 				{ baseUrl: server.baseUrl, abortSignal: controller.signal },
 			);
-			const started = Date.now();
 			const pending = failureOf(transport.request({ method: 'GET', path: GET_PATH }));
-			setTimeout(() => controller.abort(), 100);
+			while (jest.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
+			expect(server.hits).toHaveLength(1);
+			controller.abort();
 			const error = await pending;
 			expect(error.message).toBe('The execution was cancelled');
-			expect(Date.now() - started).toBeLessThan(600);
+			// Nothing of the wait is left to keep the process alive.
+			expect(jest.getTimerCount()).toBe(0);
 			expect(server.hits).toHaveLength(1);
 		} finally {
+			jest.useRealTimers();
 			await server.close();
 		}
 	});
 
 	it('drops a request in flight instead of waiting for its answer', async () => {
-		let closedByClient = false;
-		const server = await loopback((req) => {
-			req.socket.on('close', () => {
-				closedByClient = true;
-			});
-		});
 		const controller = new AbortController();
+		let arrived: () => void = () => {};
+		const arrival = new Promise<void>((resolve) => {
+			arrived = resolve;
+		});
+		let closedByClient: Promise<void> = Promise.resolve();
+		// The server never answers; it only notes the request and when its connection closes. Its
+		// port may have been another test process's a moment ago: only this test's path counts.
+		const path = ['external-support', 'proj-1', 'conversations', 'drop-in-flight'];
+		const ours = (url: string) => url.endsWith('/drop-in-flight');
+		const server = await loopback((req, res) => {
+			if (!ours(req.url ?? '')) return;
+			closedByClient = new Promise((resolve) => res.on('close', () => resolve()));
+			arrived();
+		});
 		try {
 			const { transport } = await transportFor(
-				{ ...FAST, timeoutMs: 30_000 },
+				{ ...FAST, timeoutMs: 120_000 },
 				{ baseUrl: server.baseUrl, abortSignal: controller.signal },
 			);
-			const started = Date.now();
-			const pending = failureOf(transport.request({ method: 'GET', path: GET_PATH }));
-			setTimeout(() => controller.abort(), 100);
+			const pending = failureOf(transport.request({ method: 'GET', path }));
+			// Cancelled once the request is at the server; waiting for the answer (or the 120 s
+			// time-out) would exceed jest's time-out.
+			await arrival;
+			controller.abort();
 			const error = await pending;
 			expect(error.message).toBe('The execution was cancelled');
-			expect(Date.now() - started).toBeLessThan(600);
-			await new Promise((resolve) => setTimeout(resolve, 50));
-			expect(closedByClient).toBe(true);
-			expect(server.hits).toHaveLength(1);
+			// The client closed the connection (the server never answers).
+			await closedByClient;
+			expect(server.hits.filter((hit) => ours(hit.url))).toHaveLength(1);
 		} finally {
 			await server.close();
 		}

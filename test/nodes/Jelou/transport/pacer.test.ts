@@ -195,6 +195,7 @@ describe('RequestPacer: waitTurn', () => {
 		controller.abort();
 		await outcome;
 		expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+		expect(jest.getTimerCount()).toBe(0);
 	});
 
 	it('refuses a turn at once when the execution is already cancelled, even without a pause', async () => {
@@ -317,8 +318,12 @@ describe('waitUnlessCancelled', () => {
 	it('rejects with the cancellation error when the signal aborts during the wait', async () => {
 		const controller = new AbortController();
 		const waiting = waitUnlessCancelled(30_000, controller.signal);
+		expect(jest.getTimerCount()).toBe(1);
 		controller.abort();
 		await expect(waiting).rejects.toThrow('The execution was cancelled');
 		expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+		// The timer is cleared too: a cancelled execution leaves nothing running in n8n's process
+		// (and nothing that keeps jest from exiting).
+		expect(jest.getTimerCount()).toBe(0);
 	});
 });

@@ -60,12 +60,15 @@ export interface FakeN8n {
 	url: string;
 	/** What webhook() returned for each request, in order. */
 	outcomes: WebhookOutcome[];
+	/** Resolves once `count` webhook requests have been handled (no polling, no deadline). */
+	outcomeCount(count: number): Promise<void>;
 	close(): Promise<void>;
 }
 
 /** `settings` gives the parameters, credentials and static data of the trigger for each request. */
 export async function fakeN8n(settings: () => Omit<WebhookCall, 'body' | 'headers'>): Promise<FakeN8n> {
 	const outcomes: WebhookOutcome[] = [];
+	let waiters: Array<() => void> = [];
 	const server: Server = createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -75,6 +78,9 @@ export async function fakeN8n(settings: () => Omit<WebhookCall, 'body' | 'header
 			callWebhook({ ...settings(), body: Buffer.concat(chunks), headers })
 				.then((outcome) => {
 					outcomes.push(outcome);
+					const waiting = waiters;
+					waiters = [];
+					for (const wake of waiting) wake();
 					res.writeHead(outcome.status, { 'content-type': 'application/json' });
 					res.end(JSON.stringify(outcome.responseBody));
 				})
@@ -89,6 +95,13 @@ export async function fakeN8n(settings: () => Omit<WebhookCall, 'body' | 'header
 	return {
 		url: `http://127.0.0.1:${port}`,
 		outcomes,
-		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
+		outcomeCount: async (count) => {
+			while (outcomes.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+		},
+		close: async () => {
+			// Keep-alive connections of the sandbox's webhook sender would hold the server open.
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
 	};
 }

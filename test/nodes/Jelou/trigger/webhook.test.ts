@@ -276,6 +276,17 @@ describe('body', () => {
 });
 
 describe('replay window', () => {
+	// Only Date is simulated, and it stands still: the ages below are exact, however slow the run.
+	beforeEach(() => {
+		jest.useFakeTimers({
+			now: NOW,
+			doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+		});
+	});
+	afterEach(() => {
+		jest.useRealTimers();
+	});
+
 	it('an event older than Max Event Age (default 300 s): 401', async () => {
 		const old = { ...startEvent, timestamp: Date.now() - 301_000 };
 		expectRefused(await callWebhook(signed(old)), 401, 'Event is older than 300 seconds (possible replay)');
