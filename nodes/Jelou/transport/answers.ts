@@ -2,7 +2,7 @@ import type { IDataObject, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { parseBody } from '../helpers/body';
 import type { JelouEnvelope, JelouErrorBody } from '../types';
-import type { JelouRequest } from './client';
+import type { JelouRequest } from './request';
 import { JelouRequestError } from './errors';
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);

@@ -4,7 +4,6 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
-	IHttpRequestMethods,
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
@@ -20,6 +19,11 @@ import { JelouRequestError, cancelledError, withAttempts } from './errors';
 import { networkError } from './network';
 import { AdaptiveConcurrency, FixedConcurrency, type ConcurrencyLimit } from './concurrency';
 import { RequestPacer, realClock, type TransportClock } from './pacer';
+import {
+	DEFAULT_TRANSPORT_SETTINGS,
+	type JelouRequest,
+	type TransportSettings,
+} from './request';
 
 /**
  * The n8n contexts that call Jelou: the action node's execute() and the trigger's activation
@@ -32,69 +36,6 @@ export const CREDENTIAL_TYPE = 'jelouApi';
 
 /** Sends one prepared request with the credential applied; HTTP statuses come back, not thrown. */
 export type Deliver = (options: IHttpRequestOptions) => Promise<IN8nHttpFullResponse>;
-
-export type RetryPolicy =
-	/** Reads: resend on 429, 502/503/504, connection resets and time-outs. */
-	| 'idempotent'
-	/**
-	 * Requests that start, close or send something: resend only when Jelou said it did not
-	 * process the request (429). A time-out or a 502 may come after Jelou acted, and a second
-	 * send would start, close or deliver twice.
-	 */
-	| 'notProcessedOnly';
-
-export interface JelouRequest {
-	method: IHttpRequestMethods;
-	/**
-	 * `gateway` (the API, authenticated by key) or `messaging` (the host that delivers messages to
-	 * end users, authenticated only by the X-Jelou-Signature of the body).
-	 */
-	host?: 'gateway' | 'messaging';
-	/** Path segments under the base URL; each one is encoded, so an id can never add a segment. */
-	path: string[];
-	body?: IDataObject;
-	/** What a 404 means for this call, e.g. "Conversation 'x' was not found in project 'y'". */
-	notFoundMessage?: string;
-	/** Whether a 2xx without `data` is normal for this call (close answers no data). */
-	dataOptional?: boolean;
-	/**
-	 * Jelou's integration pages print each answer twice, inside the envelope and as the bare
-	 * object (confirmed inconsistency). With `integration`, a 2xx object that is no envelope but
-	 * carries an integration's fields is the data itself.
-	 */
-	bareShape?: 'integration';
-	retry?: RetryPolicy;
-}
-
-export interface TransportSettings {
-	/**
-	 * Items in flight at once, fixed (the user's Concurrency option). Unset: adaptive, the limit is
-	 * found while the run goes (concurrency.ts).
-	 */
-	concurrency?: number;
-	/** Per-request time-out in milliseconds; 0 means n8n's default. */
-	timeoutMs: number;
-	/** Extra attempts for a retryable failure; 0 disables retries. */
-	maxRetries: number;
-	/** First backoff step in milliseconds (doubles each attempt, with jitter). */
-	retryBaseMs: number;
-	/** Longest single wait, whether from backoff or from Retry-After. */
-	retryMaxWaitMs: number;
-	/** Where the time and the waits come from; the real clock unless a test hands in its own. */
-	clock?: TransportClock;
-}
-
-export const MAX_CONCURRENCY = 50;
-
-/** What the Concurrency option shows when the user adds it (today's fixed default). */
-export const DEFAULT_FIXED_CONCURRENCY = 10;
-
-export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = {
-	timeoutMs: 30_000,
-	maxRetries: 5,
-	retryBaseMs: 500,
-	retryMaxWaitMs: 30_000,
-};
 
 /**
  * Everything a Jelou call needs, created once per execution: the base URL from the credential,
@@ -225,14 +166,14 @@ export class JelouTransport {
 		}
 	}
 
-	/**
-	 * Removes any credential secret, and the `extra` values (such as the trigger's webhook token),
-	 * from a text (defence in depth: Jelou could echo one).
-	 */
 	private get clock(): TransportClock {
 		return this.settings.clock ?? realClock;
 	}
 
+	/**
+	 * Removes any credential secret, and the `extra` values (such as the trigger's webhook token),
+	 * from a text (defence in depth: Jelou could echo one).
+	 */
 	redact(text: string, extra: unknown[] = []): string {
 		let out = text;
 		for (const secret of [...this.secrets, ...extra]) {

@@ -1,19 +1,17 @@
 /**
  * The one place that talks HTTP to Jelou, for the action node and the trigger alike: the request
- * loop (client), reading answers (answers), network failures (network), pacing after a 429
+ * loop (client), what a request and the settings hold (request), reading answers (answers), network failures (network), pacing after a 429
  * (pacer) and the errors it throws (errors).
  */
+export { CREDENTIAL_TYPE, JelouTransport, type JelouContext } from './client';
 export {
-	CREDENTIAL_TYPE,
 	DEFAULT_FIXED_CONCURRENCY,
 	DEFAULT_TRANSPORT_SETTINGS,
-	JelouTransport,
 	MAX_CONCURRENCY,
-	type JelouContext,
 	type JelouRequest,
 	type RetryPolicy,
 	type TransportSettings,
-} from './client';
+} from './request';
 export { parseRetryAfter } from './answers';
 export {
 	JelouRequestError,
