@@ -3,6 +3,19 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 /** `displayOptions.show` of a field: parameter name → values for which it is shown. */
 export type Show = Record<string, Array<string | boolean>>;
 
+/** A notice in the editor (n8n's `notice` type) shown for one operation. */
+export function noticeField(name: string, text: string, show: Show): INodeProperties {
+	return { displayName: text, name, type: 'notice', default: '', displayOptions: { show } };
+}
+
+/** How Jelou authenticates itself to the webhook (`authType`): Integration Create and Update. */
+export const WEBHOOK_AUTH_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'Bearer Token', value: 'bearer', description: 'Jelou sends the secret as a bearer token in the Authorization header' },
+	{ name: 'API Key', value: 'api_key', description: 'Jelou sends the secret in the X-API-Key header' },
+	{ name: 'Basic', value: 'basic', description: 'Authorization: Basic, from user:password' },
+	{ name: 'None', value: 'no_auth', description: 'Only the signature' },
+];
+
 /** The Project ID field, shown for every operation of the given resources. */
 export function projectIdField(
 	show: Show,

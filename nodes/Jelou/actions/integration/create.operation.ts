@@ -2,28 +2,18 @@ import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-wor
 
 import { checkUrl, getIdParameter, getRequiredText } from '../../helpers/parameters';
 import type { OperationHandler } from '../../helpers/runner';
+import { WEBHOOK_AUTH_OPTIONS, noticeField } from '../../helpers/fields';
 
 const showFor = { resource: ['integration'], operation: ['create'] };
 
 export const SIGNING_SECRET_NOTICE =
 	'Store signingSecret now: Jelou returns it only in this answer. Put it in the Signing Secret field of the Jelou API credential to send messages and to verify the events the Jelou Trigger receives.';
 
-/** How Jelou authenticates itself to the webhook (`authType`), shared with Update. */
-export const WEBHOOK_AUTH_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Bearer Token', value: 'bearer', description: 'Jelou sends the secret as a bearer token in the Authorization header' },
-	{ name: 'API Key', value: 'api_key', description: 'Jelou sends the secret in the X-API-Key header' },
-	{ name: 'Basic', value: 'basic', description: 'Authorization: Basic, from user:password' },
-	{ name: 'None', value: 'no_auth', description: 'Only the signature' },
-];
+const NEW_SECRET_NOTICE =
+	'Creating an integration replaces the one the project already has, and Jelou answers with a new signing secret that it shows only once: the node returns it in the signingSecret field. To change only the webhook URL or its authentication and keep the signing secret, use Update.';
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Creating an integration replaces the one the project already has, and Jelou answers with a new signing secret that it shows only once: the node returns it in the signingSecret field. To change only the webhook URL or its authentication and keep the signing secret, use Update.',
-		name: 'createNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: showFor },
-	},
+	noticeField('createNotice', NEW_SECRET_NOTICE, showFor),
 	{
 		displayName: 'Webhook URL',
 		name: 'webhookUrl',

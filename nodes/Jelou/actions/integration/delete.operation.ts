@@ -2,18 +2,15 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { getIdParameter } from '../../helpers/parameters';
 import type { OperationHandler } from '../../helpers/runner';
+import { noticeField } from '../../helpers/fields';
 
 const showFor = { resource: ['integration'], operation: ['delete'] };
 
+const IRREVERSIBLE_NOTICE =
+	"Deleting is irreversible: Jelou stops sending events to the project's webhook at once. Creating the integration again issues a new signing secret, which every consumer of the old one (your support panel, the Jelou API credential's Signing Secret) must then be given. To move the webhook instead, use Update.";
+
 export const description: INodeProperties[] = [
-	{
-		displayName:
-			"Deleting is irreversible: Jelou stops sending events to the project's webhook at once. Creating the integration again issues a new signing secret, which every consumer of the old one (your support panel, the Jelou API credential's Signing Secret) must then be given. To move the webhook instead, use Update.",
-		name: 'deleteNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: showFor },
-	},
+	noticeField('deleteNotice', IRREVERSIBLE_NOTICE, showFor),
 ];
 
 export const execute: OperationHandler = async function (transport, itemIndex) {

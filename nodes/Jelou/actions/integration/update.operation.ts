@@ -3,18 +3,15 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { checkUrl, getIdParameter } from '../../helpers/parameters';
 import type { OperationHandler } from '../../helpers/runner';
-import { WEBHOOK_AUTH_OPTIONS } from './create.operation';
+import { WEBHOOK_AUTH_OPTIONS, noticeField } from '../../helpers/fields';
+
+const KEEPS_SECRET_NOTICE =
+	'Only the fields you add are changed. The signing secret stays the same, so your panel and the Jelou API credential keep working.';
 
 const showFor = { resource: ['integration'], operation: ['update'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Only the fields you add are changed. The signing secret stays the same, so your panel and the Jelou API credential keep working.',
-		name: 'updateNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: showFor },
-	},
+	noticeField('updateNotice', KEEPS_SECRET_NOTICE, showFor),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',
