@@ -29,7 +29,10 @@ export class JelouApi implements ICredentialType {
 
 	displayName = 'Jelou API';
 
-	icon: Icon = { light: 'file:../nodes/Jelou/jelou.svg', dark: 'file:../nodes/Jelou/jelou.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/Jelou/jelou.svg',
+		dark: 'file:../nodes/Jelou/jelou.dark.svg',
+	};
 
 	documentationUrl = 'https://docs.jelou.ai';
 
@@ -138,15 +141,20 @@ export class JelouApi implements ICredentialType {
 				mustSign = true;
 				continue;
 			}
-			if (lower === 'authorization' || lower === 'x-api-key' || lower === 'x-jelou-signature') continue;
+			if (lower === 'authorization' || lower === 'x-api-key' || lower === 'x-jelou-signature')
+				continue;
 			headers[name] = value as string;
 		}
 
 		if (mustSign) {
 			// Jelou checks an HMAC-SHA256 of the exact bytes it receives, so the body must already be
 			// the serialized string that is sent.
-			const body = typeof requestOptions.body === 'string' ? requestOptions.body : JSON.stringify(requestOptions.body ?? '');
-			headers['X-Jelou-Signature'] = `sha256=${signBody(String(credentials.signingSecret ?? ''), body)}`;
+			const body =
+				typeof requestOptions.body === 'string'
+					? requestOptions.body
+					: JSON.stringify(requestOptions.body ?? '');
+			headers['X-Jelou-Signature'] =
+				`sha256=${signBody(String(credentials.signingSecret ?? ''), body)}`;
 			return { ...requestOptions, body, headers };
 		}
 

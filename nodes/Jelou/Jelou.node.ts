@@ -6,8 +6,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { conversationFields, conversationOperations } from './actions/conversation/Conversation.resource';
-import { integrationFields, integrationOperations } from './actions/integration/Integration.resource';
+import {
+	conversationFields,
+	conversationOperations,
+} from './actions/conversation/Conversation.resource';
+import {
+	integrationFields,
+	integrationOperations,
+} from './actions/integration/Integration.resource';
 import { messageFields, messageOperations } from './actions/message/Message.resource';
 import { optionsCollection } from './actions/options';
 import { router } from './actions/router';
@@ -21,7 +27,8 @@ export class Jelou implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: "Work with conversations Jelou hands over to your support team: get, start and close them, message the end user, and manage the project's integration",
+		description:
+			"Work with conversations Jelou hands over to your support team: get, start and close them, message the end user, and manage the project's integration",
 		defaults: {
 			name: 'Jelou',
 		},

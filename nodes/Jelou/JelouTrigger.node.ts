@@ -20,7 +20,13 @@ import {
 } from './trigger/event';
 import { createRegistration, deleteRegistration, registrationExists } from './trigger/registration';
 import { SIGNATURE_HEADER, hasExpectedAuthorization, verifySignature } from './trigger/signature';
-import { activeRegistration, credentialSigningSecret, eventObject, readBody, refuse } from './trigger/webhook';
+import {
+	activeRegistration,
+	credentialSigningSecret,
+	eventObject,
+	readBody,
+	refuse,
+} from './trigger/webhook';
 import { CREDENTIAL_TEST, testJelouCredential } from './transport/probe';
 
 interface TriggerOptions {
@@ -44,7 +50,8 @@ export class JelouTrigger implements INodeType {
 		group: ['trigger'],
 		subtitle:
 			'={{ ($parameter["events"] || []).includes("*") ? "All events" : ($parameter["events"] || []).join(", ") }}',
-		description: 'Starts the workflow when Jelou sends a conversation or message event of the External Support integration',
+		description:
+			'Starts the workflow when Jelou sends a conversation or message event of the External Support integration',
 		defaults: {
 			name: 'Jelou Trigger',
 		},
@@ -192,11 +199,12 @@ export class JelouTrigger implements INodeType {
 				return refuse(this, 401, {
 					error: 'Signing secret not configured',
 					message:
-						"This Jelou Trigger cannot verify events because the Signing Secret of its Jelou API credential is empty. An n8n admin must fill it in with the signingSecret Jelou returned when the External Support integration was created.",
+						'This Jelou Trigger cannot verify events because the Signing Secret of its Jelou API credential is empty. An n8n admin must fill it in with the signingSecret Jelou returned when the External Support integration was created.',
 				});
 			}
 			const result = verifySignature(secret, headers[SIGNATURE_HEADER], raw, eventObject(body));
-			if (result === 'missing') return refuse(this, 401, { error: 'Missing X-Jelou-Signature header' });
+			if (result === 'missing')
+				return refuse(this, 401, { error: 'Missing X-Jelou-Signature header' });
 			if (result === 'invalid') return refuse(this, 401, { error: 'Invalid X-Jelou-Signature' });
 		}
 
@@ -205,25 +213,35 @@ export class JelouTrigger implements INodeType {
 			: typeof options.expectedAuthorization === 'string' && options.expectedAuthorization !== ''
 				? options.expectedAuthorization
 				: undefined;
-		if (expectedAuthorization !== undefined && !hasExpectedAuthorization(headers, expectedAuthorization)) {
+		if (
+			expectedAuthorization !== undefined &&
+			!hasExpectedAuthorization(headers, expectedAuthorization)
+		) {
 			return refuse(this, 401, { error: 'Missing or wrong webhook authorization' });
 		}
 
-		if (body.kind !== 'json') return refuse(this, 400, { error: 'The request body is not valid JSON' });
+		if (body.kind !== 'json')
+			return refuse(this, 400, { error: 'The request body is not valid JSON' });
 		const event = eventObject(body);
 		if (!event) return refuse(this, 400, { error: 'The request body must be a JSON object' });
 
 		const maxAge = numberOption(options.maxEventAge, DEFAULT_MAX_EVENT_AGE_SECONDS);
 		const problem = checkFreshness(event, maxAge, Date.now());
 		if (problem === 'tooOld') {
-			return refuse(this, 401, { error: `Event is older than ${maxAge} seconds (possible replay)` });
+			return refuse(this, 401, {
+				error: `Event is older than ${maxAge} seconds (possible replay)`,
+			});
 		}
-		if (problem === 'inFuture') return refuse(this, 401, { error: 'Event timestamp is in the future' });
-		if (problem === 'invalid') return refuse(this, 401, { error: 'Event timestamp is not a valid time' });
+		if (problem === 'inFuture')
+			return refuse(this, 401, { error: 'Event timestamp is in the future' });
+		if (problem === 'invalid')
+			return refuse(this, 401, { error: 'Event timestamp is not a valid time' });
 
 		if (!isSelected(eventNameOf(event), Array.isArray(selected) ? selected : [])) {
 			return {
-				webhookResponse: { message: 'Event received but not selected in this trigger; no workflow was started' },
+				webhookResponse: {
+					message: 'Event received but not selected in this trigger; no workflow was started',
+				},
 			};
 		}
 

@@ -81,9 +81,7 @@ export interface SimplifiedConversation {
  * trigger. n8n hands over parsed JSON, a string, or a Buffer, depending on the content.
  */
 export type ParsedBody =
-	| { kind: 'empty' }
-	| { kind: 'json'; value: unknown }
-	| { kind: 'text'; text: string };
+	{ kind: 'empty' } | { kind: 'json'; value: unknown } | { kind: 'text'; text: string };
 
 /**
  * A project's External Support integration as Get, Create and Update answer it, inside the

@@ -15,9 +15,14 @@ describe('JelouApi credential', () => {
 		expect(credential.name).toBe('jelouApi');
 		expect(credential.displayName).toBe('Jelou API');
 		const names = credential.properties.map((p) => p.name);
-		expect(names).toEqual(expect.arrayContaining(['authType', 'apiKey', 'clientId', 'clientSecret', 'baseUrl']));
+		expect(names).toEqual(
+			expect.arrayContaining(['authType', 'apiKey', 'clientId', 'clientSecret', 'baseUrl']),
+		);
 		const authType = credential.properties.find((p) => p.name === 'authType');
-		expect(authType?.options?.map((o) => (o as { value: string }).value)).toEqual(['apiKey', 'basic']);
+		expect(authType?.options?.map((o) => (o as { value: string }).value)).toEqual([
+			'apiKey',
+			'basic',
+		]);
 	});
 
 	it('shows each secret only for its scheme and masks it', () => {
@@ -57,8 +62,17 @@ describe('JelouApi credential', () => {
 				return [200, {}];
 			});
 		const options = await credential.authenticate(
-			{ authType: 'basic', clientId: TEST_CLIENT_ID, clientSecret: TEST_CLIENT_SECRET, apiKey: 'stale-key' },
-			{ url: 'https://jelou.test/x', method: 'GET', headers: { 'X-API-Key': 'leftover', Accept: 'application/json' } },
+			{
+				authType: 'basic',
+				clientId: TEST_CLIENT_ID,
+				clientSecret: TEST_CLIENT_SECRET,
+				apiKey: 'stale-key',
+			},
+			{
+				url: 'https://jelou.test/x',
+				method: 'GET',
+				headers: { 'X-API-Key': 'leftover', Accept: 'application/json' },
+			},
 		);
 		await httpRequest(options);
 		expect(headers.authorization).toBe(
@@ -68,7 +82,7 @@ describe('JelouApi credential', () => {
 		expect(headers.accept).toBe('application/json');
 	});
 
-	it('has no declarative test, so n8n runs the nodes\' credential test (testedBy) instead', () => {
+	it("has no declarative test, so n8n runs the nodes' credential test (testedBy) instead", () => {
 		// n8n picks a credential's own `test` before any node's `testedBy`; having both would
 		// silently disable the node-level test that knows a valid key on a project without integration.
 		expect('test' in credential).toBe(false);

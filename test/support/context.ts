@@ -76,7 +76,12 @@ export async function runNode(nodeType: INodeType, options: RunOptions): Promise
 	const inputCount = (options.items ?? [{}]).length;
 	for (const item of output) {
 		const paired = item.pairedItem as { item: number } | undefined;
-		if (!paired || typeof paired.item !== 'number' || paired.item < 0 || paired.item >= inputCount) {
+		if (
+			!paired ||
+			typeof paired.item !== 'number' ||
+			paired.item < 0 ||
+			paired.item >= inputCount
+		) {
 			throw new Error(`Output item without a valid pairedItem: ${JSON.stringify(item.json)}`);
 		}
 	}
@@ -89,7 +94,12 @@ export function expectNoSecrets(...values: unknown[]): void {
 		const seen = new WeakSet<object>();
 		const text = JSON.stringify(value, (_key, v: unknown) => {
 			if (v instanceof Error) {
-				return { ...v, message: v.message, stack: v.stack, description: (v as { description?: unknown }).description };
+				return {
+					...v,
+					message: v.message,
+					stack: v.stack,
+					description: (v as { description?: unknown }).description,
+				};
 			}
 			if (v && typeof v === 'object') {
 				if (seen.has(v)) return '[circular]';

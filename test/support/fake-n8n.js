@@ -60,13 +60,19 @@ function requestUrl(options) {
 		options.baseURL !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(target)
 			? new URL(`${String(options.baseURL).replace(/\/+$/, '')}/${target.replace(/^\/+/, '')}`)
 			: new URL(target);
-	for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.append(key, String(value));
+	for (const [key, value] of Object.entries(options.qs ?? {}))
+		url.searchParams.append(key, String(value));
 	return url;
 }
 
 function requestBody(options, headers) {
 	const { body } = options;
-	if (body === undefined || body === null || String(options.method ?? 'GET').toUpperCase() === 'GET') return undefined;
+	if (
+		body === undefined ||
+		body === null ||
+		String(options.method ?? 'GET').toUpperCase() === 'GET'
+	)
+		return undefined;
 	if (typeof body === 'string' || Buffer.isBuffer(body)) return body;
 	if (typeof body === 'object' && Object.keys(body).length === 0) return undefined;
 	if (!headerKey(headers, 'content-type')) headers['Content-Type'] = 'application/json';
@@ -116,9 +122,13 @@ function httpRequest(options) {
 			if (error) reject(error);
 			else resolve(value);
 		};
-		const bodyCut = () => errorWith('stream has been aborted', { code: 'ERR_BAD_RESPONSE', status });
+		const bodyCut = () =>
+			errorWith('stream has been aborted', { code: 'ERR_BAD_RESPONSE', status });
 		const client = url.protocol === 'https:' ? https : http;
-		const req = client.request(url, { method: String(options.method ?? 'GET').toUpperCase(), headers });
+		const req = client.request(url, {
+			method: String(options.method ?? 'GET').toUpperCase(),
+			headers,
+		});
 		const onAbort = () => {
 			finish(errorWith('canceled', { code: 'ERR_CANCELED', name: 'CanceledError' }));
 			req.destroy();
@@ -128,7 +138,11 @@ function httpRequest(options) {
 			// Like axios: an idle socket for `timeout` ms ends the request. Before the answer started
 			// that is ECONNABORTED; while its body arrives, axios reports only the broken body.
 			req.setTimeout(options.timeout, () => {
-				finish(status === undefined ? errorWith(`timeout of ${options.timeout}ms exceeded`, { code: 'ECONNABORTED' }) : bodyCut());
+				finish(
+					status === undefined
+						? errorWith(`timeout of ${options.timeout}ms exceeded`, { code: 'ECONNABORTED' })
+						: bodyCut(),
+				);
 				req.destroy();
 			});
 		}
@@ -143,11 +157,19 @@ function httpRequest(options) {
 				if (!res.complete) return finish(bodyCut());
 				let data;
 				try {
-					data = parseAnswer(decodeBody(Buffer.concat(chunks), res.headers['content-encoding']), options);
+					data = parseAnswer(
+						decodeBody(Buffer.concat(chunks), res.headers['content-encoding']),
+						options,
+					);
 				} catch (error) {
 					return finish(error);
 				}
-				const response = { body: data, headers: res.headers, statusCode: status, statusMessage: res.statusMessage };
+				const response = {
+					body: data,
+					headers: res.headers,
+					statusCode: status,
+					statusMessage: res.statusMessage,
+				};
 				if ((status < 200 || status >= 300) && !options.ignoreHttpStatusErrors) {
 					return finish(
 						errorWith(`Request failed with status code ${status}`, {
@@ -198,11 +220,20 @@ function credentialsGetter(credentials) {
  * n8n's httpRequestWithAuthentication: the credential handed in (or read), its `authenticate`,
  * the request, and NodeApiError around any failure. `sent` records every request as sent.
  */
-function authenticatedRequest({ node, credentials, credentialType, send, sent, handOvers, expectThis }) {
+function authenticatedRequest({
+	node,
+	credentials,
+	credentialType,
+	send,
+	sent,
+	handOvers,
+	expectThis,
+}) {
 	return async function httpRequestWithAuthentication(type, requestOptions, additional) {
 		if (type !== CREDENTIAL_TYPE) throw new Error(`Unexpected credential type ${type}`);
 		// n8n calls the helper with the node's context as `this`; a caller must keep it.
-		if (expectThis && this !== expectThis()) throw new Error('httpRequestWithAuthentication was called without its context');
+		if (expectThis && this !== expectThis())
+			throw new Error('httpRequestWithAuthentication was called without its context');
 		// Like n8n: credentials handed in are used as they are instead of being read again.
 		if (additional?.credentialsDecrypted) handOvers.push(additional.credentialsDecrypted);
 		const used = additional?.credentialsDecrypted?.data ?? credentials;
@@ -297,7 +328,12 @@ function createWebhookContext(options) {
 			return this;
 		},
 	};
-	const request = { method: 'POST', headers: options.headers, body: options.parsedBody, rawBody: options.rawBody };
+	const request = {
+		method: 'POST',
+		headers: options.headers,
+		body: options.parsedBody,
+		rawBody: options.rawBody,
+	};
 	const ctx = {
 		getNode: () => node,
 		getMode: () => 'webhook',

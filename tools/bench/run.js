@@ -68,10 +68,15 @@ function parseArgs(argv) {
 	};
 	const num = (name, value, min, max) => {
 		const v = Number(value);
-		if (!Number.isFinite(v) || v < min || v > max) throw new TypeError(`${name} must be a number from ${min} to ${max}`);
+		if (!Number.isFinite(v) || v < min || v > max)
+			throw new TypeError(`${name} must be a number from ${min} to ${max}`);
 		return v;
 	};
-	const list = (name, value, min, max) => String(value).split(',').filter(Boolean).map((v) => Math.floor(num(name, v, min, max)));
+	const list = (name, value, min, max) =>
+		String(value)
+			.split(',')
+			.filter(Boolean)
+			.map((v) => Math.floor(num(name, v, min, max)));
 	for (let i = 0; i < argv.length; i++) {
 		let a = argv[i];
 		let value;
@@ -86,26 +91,66 @@ function parseArgs(argv) {
 			return argv[++i];
 		};
 		switch (a) {
-			case '--n': out.n = Math.floor(num(a, next(), 1, 100_000)); break;
-			case '--latency': out.latency = num(a, next(), 0, 10_000); break;
-			case '--rate': out.rate = Math.floor(num(a, next(), 1, 100_000)); break;
-			case '--throttle-n': out.throttleN = Math.floor(num(a, next(), 1, 100_000)); break;
-			case '--rate100-n': out.rate100N = Math.floor(num(a, next(), 1, 100_000)); break;
-			case '--load-n': out.loadN = Math.floor(num(a, next(), 1, 100_000)); break;
-			case '--load-sweep': out.loadSweep = list(a, next(), 1, 50); break;
-			case '--zero-n': out.zeroN = list(a, next(), 1, 100_000); break;
-			case '--concurrency': out.concurrency = list(a, next(), 1, 50); break;
-			case '--reps': out.repsList = list(a, next(), 1, 9); break;
-			case '--only': out.only.push(...String(next()).split(',').filter(Boolean)); break;
-			case '--cpu-n': out.cpuN = Math.floor(num(a, next(), 1, 100_000)); break;
-			case '--cpu-rounds': out.cpuRounds = Math.floor(num(a, next(), 0, 10)); break;
-			case '--n8n': out.lines.push(...String(next()).split(',').filter(Boolean)); break;
-			case '--no-build': out.build = false; break;
-			case '--no-write': out.write = false; break;
-			case '--out': out.out = path.resolve(next()); break;
-			case '--render': out.render = path.resolve(next()); break;
-			case '--help': case '-h': out.help = true; break;
-			default: throw new TypeError(`unknown option ${a}`);
+			case '--n':
+				out.n = Math.floor(num(a, next(), 1, 100_000));
+				break;
+			case '--latency':
+				out.latency = num(a, next(), 0, 10_000);
+				break;
+			case '--rate':
+				out.rate = Math.floor(num(a, next(), 1, 100_000));
+				break;
+			case '--throttle-n':
+				out.throttleN = Math.floor(num(a, next(), 1, 100_000));
+				break;
+			case '--rate100-n':
+				out.rate100N = Math.floor(num(a, next(), 1, 100_000));
+				break;
+			case '--load-n':
+				out.loadN = Math.floor(num(a, next(), 1, 100_000));
+				break;
+			case '--load-sweep':
+				out.loadSweep = list(a, next(), 1, 50);
+				break;
+			case '--zero-n':
+				out.zeroN = list(a, next(), 1, 100_000);
+				break;
+			case '--concurrency':
+				out.concurrency = list(a, next(), 1, 50);
+				break;
+			case '--reps':
+				out.repsList = list(a, next(), 1, 9);
+				break;
+			case '--only':
+				out.only.push(...String(next()).split(',').filter(Boolean));
+				break;
+			case '--cpu-n':
+				out.cpuN = Math.floor(num(a, next(), 1, 100_000));
+				break;
+			case '--cpu-rounds':
+				out.cpuRounds = Math.floor(num(a, next(), 0, 10));
+				break;
+			case '--n8n':
+				out.lines.push(...String(next()).split(',').filter(Boolean));
+				break;
+			case '--no-build':
+				out.build = false;
+				break;
+			case '--no-write':
+				out.write = false;
+				break;
+			case '--out':
+				out.out = path.resolve(next());
+				break;
+			case '--render':
+				out.render = path.resolve(next());
+				break;
+			case '--help':
+			case '-h':
+				out.help = true;
+				break;
+			default:
+				throw new TypeError(`unknown option ${a}`);
 		}
 	}
 	if (out.lines.length === 0) out.lines = ['1', '2'];
@@ -120,13 +165,16 @@ const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 /** The whole n8n part for one pinned runtime: every run of the plan, `reps` times, interleaved. */
 async function benchLine(line, args, sb, tgz) {
 	const rt = getRuntime(line);
-	if (!isInstalled(line)) throw new Error(`${rt.name} is not installed (npm run test:e2e installs it)`);
+	if (!isInstalled(line))
+		throw new Error(`${rt.name} is not installed (npm run test:e2e installs it)`);
 	const n8nNode = rt.usesBundledNode ? `v${rt.nodeVersion}` : process.version;
 	const n8n = new N8nInstance(line);
 	const started = Date.now();
 	const loadBefore = os.loadavg();
 	try {
-		say(`${rt.name} (Node ${n8nNode}): installing the packed package into ${n8n.userFolder}/.n8n/nodes`);
+		say(
+			`${rt.name} (Node ${n8nNode}): installing the packed package into ${n8n.userFolder}/.n8n/nodes`,
+		);
 		await n8n.installPackage(tgz);
 		const credential = wf.jelouCredential({
 			id: 'BenchJelouCred01',
@@ -139,7 +187,9 @@ async function benchLine(line, args, sb, tgz) {
 		const httpVersion = httpRequestTypeVersion(rt);
 		const runs = plan({ args, credential, sb, httpVersion });
 		const reps = args.repsFor(rt.line);
-		say(`${rt.name}: importing the credential and ${runs.length} workflows; ${runs.length * reps} executions`);
+		say(
+			`${rt.name}: importing the credential and ${runs.length} workflows; ${runs.length * reps} executions`,
+		);
 		await n8n.importCredentials([credential]);
 		await n8n.importWorkflows(runs.map((r) => r.wf));
 
@@ -154,18 +204,36 @@ async function benchLine(line, args, sb, tgz) {
 				try {
 					const exec = await executeMeasured(n8n, r.id, { timeoutMs: 600_000 });
 					const stats = await sb.stats(r.n);
-					row = makeRow({ label: r.label, kind: r.kind, n: r.n, idealMs: r.idealMs, exec, sandbox: stats });
+					row = makeRow({
+						label: r.label,
+						kind: r.kind,
+						n: r.n,
+						idealMs: r.idealMs,
+						exec,
+						sandbox: stats,
+					});
 					row.latency = stats.latency;
 					if (r.series) row.series = await sb.series(1500);
 				} catch (error) {
-					row = { label: r.label, kind: r.kind, n: r.n, nodeMs: NaN, failed: r.n, outputOk: false, outputText: String(error.message || error).slice(0, 300), latency: {} };
+					row = {
+						label: r.label,
+						kind: r.kind,
+						n: r.n,
+						nodeMs: NaN,
+						failed: r.n,
+						outputOk: false,
+						outputText: String(error.message || error).slice(0, 300),
+						latency: {},
+					};
 				}
 				row.rep = rep;
 				row.load1 = load1;
 				samples.get(r.id).push(row);
 				say(
 					`${rt.name} rep ${rep} | ${r.scenario} | ${r.label}: node ${secs(row.nodeMs)}` +
-						(Number.isFinite(r.idealMs) ? ` (×${(row.nodeMs / r.idealMs).toFixed(2)} of ideal)` : '') +
+						(Number.isFinite(r.idealMs)
+							? ` (×${(row.nodeMs / r.idealMs).toFixed(2)} of ideal)`
+							: '') +
 						`, failed ${row.failed}, ${row.requests ?? '?'} requests (${row.throttled ?? '?'}× 429), peak in flight ${row.peakInFlight ?? '?'}` +
 						`, server latency p50/p95 ${row.latency.p50 ?? '?'}/${row.latency.p95 ?? '?'} ms, peak RSS ${Number(row.peakRssMb).toFixed(0)} MB` +
 						`, output ${row.outputOk ? 'OK' : `NOT OK (${row.outputText})`}; load ${load1.toFixed(2)}`,
@@ -199,12 +267,21 @@ async function benchReference(args, sb) {
 		await sb.configure({ latencyMs: args.latency, perInFlightMs: 0, rateLimit: 0 });
 		await sb.clear();
 		const t0 = process.hrtime.bigint();
-		const results = await plainLoop({ baseUrl: sb.baseUrl, apiKey: sb.apiKey, projectId: sb.projectId, n: args.n, concurrency: 10, keepAlive });
+		const results = await plainLoop({
+			baseUrl: sb.baseUrl,
+			apiKey: sb.apiKey,
+			projectId: sb.projectId,
+			n: args.n,
+			concurrency: 10,
+			keepAlive,
+		});
 		const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 		const ok = results.length === args.n && results.every((c, i) => c && c._id === `gen-${i}`);
 		const idealMs = (args.n * args.latency) / 10;
 		out.push({ keepAlive, ms, idealMs, ok });
-		say(`reference plain node:http loop, Concurrency 10, ${keepAlive ? 'keep-alive' : 'new connection per request'}: ${secs(ms)} (×${(ms / idealMs).toFixed(2)} of ideal)`);
+		say(
+			`reference plain node:http loop, Concurrency 10, ${keepAlive ? 'keep-alive' : 'new connection per request'}: ${secs(ms)} (×${(ms / idealMs).toFixed(2)} of ideal)`,
+		);
 	}
 	return out;
 }
@@ -221,17 +298,23 @@ async function benchCpu(args, sb) {
 		rounds: args.cpuRounds,
 		warmupN: Math.min(200, args.cpuN),
 	};
-	const r = await run(process.execPath, [path.join(__dirname, 'lib', 'cpu-child.js'), JSON.stringify(input)], {
-		cwd: REPO_ROOT,
-		timeoutMs: 300_000,
-		name: 'bench cpu',
-	});
+	const r = await run(
+		process.execPath,
+		[path.join(__dirname, 'lib', 'cpu-child.js'), JSON.stringify(input)],
+		{
+			cwd: REPO_ROOT,
+			timeoutMs: 300_000,
+			name: 'bench cpu',
+		},
+	);
 	const last = r.stdout.trim().split('\n').pop() || '';
 	let parsed;
 	try {
 		parsed = JSON.parse(last);
 	} catch {
-		throw new Error(`CPU test printed no result (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-3000)}`);
+		throw new Error(
+			`CPU test printed no result (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-3000)}`,
+		);
 	}
 	if (!parsed.ok) throw new Error(`CPU test failed: ${parsed.error}`);
 	const s = parsed.summary;
@@ -281,7 +364,10 @@ async function main() {
 			say(`wrote ${path.relative(process.cwd(), args.out) || args.out}`);
 		}
 		// Every sample, for a closer look (not committed).
-		fs.writeFileSync(path.join(os.tmpdir(), 'n8n-jelou-bench-last-run.json'), JSON.stringify(results));
+		fs.writeFileSync(
+			path.join(os.tmpdir(), 'n8n-jelou-bench-last-run.json'),
+			JSON.stringify(results),
+		);
 	};
 	try {
 		const tgz = await packPackage({ destDir: packDir, print: say });

@@ -31,7 +31,14 @@ function defineSuite(line) {
 	installHooks();
 
 	describe(title, { timeout: 25 * 60_000 }, () => {
-		const ctx = createContext(rt, [conversation, faults, operations, integration, trigger, registration]);
+		const ctx = createContext(rt, [
+			conversation,
+			faults,
+			operations,
+			integration,
+			trigger,
+			registration,
+		]);
 
 		after(async () => {
 			if (ctx.n8n) await ctx.n8n.dispose({ keep: !!process.env.E2E_KEEP });
@@ -40,7 +47,9 @@ function defineSuite(line) {
 
 		test(`setup: ${rt.name} installed, sandbox up, package installed into .n8n/nodes, credentials and workflows imported`, () => {
 			if (ctx.setupError) throw ctx.setupError;
-			console.log(`setup took ${(ctx.setupMs / 1000).toFixed(1)} s (user folder ${ctx.n8n.userFolder})`);
+			console.log(
+				`setup took ${(ctx.setupMs / 1000).toFixed(1)} s (user folder ${ctx.n8n.userFolder})`,
+			);
 		});
 
 		conversation.define(ctx);
@@ -61,4 +70,8 @@ function defineSuite(line) {
 	});
 }
 
-module.exports = { defineSuite, EXPECTED_RAW: conversation.EXPECTED_RAW, EXPECTED_SIMPLE: conversation.EXPECTED_SIMPLE };
+module.exports = {
+	defineSuite,
+	EXPECTED_RAW: conversation.EXPECTED_RAW,
+	EXPECTED_SIMPLE: conversation.EXPECTED_SIMPLE,
+};

@@ -75,7 +75,13 @@ function cleanNpmEnv(extra = {}) {
 		)
 			delete env[k];
 	}
-	return { ...env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', ...extra };
+	return {
+		...env,
+		npm_config_update_notifier: 'false',
+		npm_config_fund: 'false',
+		npm_config_audit: 'false',
+		...extra,
+	};
 }
 
 function tail(text, n = 30) {
@@ -86,16 +92,24 @@ function tail(text, n = 30) {
 async function buildPackage({ print = () => {} } = {}) {
 	const npm = npmCmd();
 	print('Building the package (npm run build)');
-	const r = await run(npm.cmd, [...npm.pre, 'run', 'build'], { cwd: REPO_ROOT, env: cleanNpmEnv(), timeoutMs: 10 * 60_000 });
-	if (r.code !== 0) throw new Error(`npm run build failed (exit ${r.code}):\n${tail(r.stdout + r.stderr)}`);
+	const r = await run(npm.cmd, [...npm.pre, 'run', 'build'], {
+		cwd: REPO_ROOT,
+		env: cleanNpmEnv(),
+		timeoutMs: 10 * 60_000,
+	});
+	if (r.code !== 0)
+		throw new Error(`npm run build failed (exit ${r.code}):\n${tail(r.stdout + r.stderr)}`);
 	const missing = builtFiles().filter((f) => !fs.existsSync(f));
-	if (missing.length) throw new Error(`npm run build succeeded but ${missing.join(', ')} is missing`);
+	if (missing.length)
+		throw new Error(`npm run build succeeded but ${missing.join(', ')} is missing`);
 }
 
 /** The built files package.json's "n8n" block lists (nodes and credentials), as absolute paths. */
 function builtFiles() {
 	const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-	return [...(pkg.n8n?.nodes || []), ...(pkg.n8n?.credentials || [])].map((f) => path.join(REPO_ROOT, f));
+	return [...(pkg.n8n?.nodes || []), ...(pkg.n8n?.credentials || [])].map((f) =>
+		path.join(REPO_ROOT, f),
+	);
 }
 
 /**
@@ -103,22 +117,30 @@ function builtFiles() {
  * Uses $E2E_PACKAGE_TGZ when set (tools/scripts/e2e.js packs once for all tests).
  */
 async function packPackage({ destDir, print = () => {} } = {}) {
-	if (process.env.E2E_PACKAGE_TGZ && fs.existsSync(process.env.E2E_PACKAGE_TGZ)) return process.env.E2E_PACKAGE_TGZ;
+	if (process.env.E2E_PACKAGE_TGZ && fs.existsSync(process.env.E2E_PACKAGE_TGZ))
+		return process.env.E2E_PACKAGE_TGZ;
 	const missing = builtFiles().filter((f) => !fs.existsSync(f));
 	if (missing.length) {
-		throw new Error(`${missing.join(', ')} does not exist: build the package first (npm run build)`);
+		throw new Error(
+			`${missing.join(', ')} does not exist: build the package first (npm run build)`,
+		);
 	}
 	const dest = destDir || makeTempDir('n8n-jelou-pack-');
 	fs.mkdirSync(dest, { recursive: true });
 	const npm = npmCmd();
 	print('Packing the package (npm pack)');
 	// --ignore-scripts: the package has no pack-time scripts; dist/ is built already.
-	const r = await run(npm.cmd, [...npm.pre, 'pack', '--json', '--ignore-scripts', '--pack-destination', dest], {
-		cwd: REPO_ROOT,
-		env: cleanNpmEnv(),
-		timeoutMs: 120_000,
-	});
-	if (r.code !== 0) throw new Error(`npm pack failed (exit ${r.code}):\n${tail(r.stdout + r.stderr)}`);
+	const r = await run(
+		npm.cmd,
+		[...npm.pre, 'pack', '--json', '--ignore-scripts', '--pack-destination', dest],
+		{
+			cwd: REPO_ROOT,
+			env: cleanNpmEnv(),
+			timeoutMs: 120_000,
+		},
+	);
+	if (r.code !== 0)
+		throw new Error(`npm pack failed (exit ${r.code}):\n${tail(r.stdout + r.stderr)}`);
 	let filename;
 	try {
 		filename = JSON.parse(r.stdout.slice(r.stdout.indexOf('[')))[0].filename;
@@ -126,7 +148,8 @@ async function packPackage({ destDir, print = () => {} } = {}) {
 		filename = tail(r.stdout, 1).trim();
 	}
 	const tgz = path.join(dest, path.basename(filename));
-	if (!fs.existsSync(tgz)) throw new Error(`npm pack did not produce ${tgz}:\n${tail(r.stdout + r.stderr)}`);
+	if (!fs.existsSync(tgz))
+		throw new Error(`npm pack did not produce ${tgz}:\n${tail(r.stdout + r.stderr)}`);
 	return tgz;
 }
 
@@ -139,17 +162,33 @@ async function installPackageIntoUserFolder(userFolder, tgz) {
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const pj = path.join(nodesDir, 'package.json');
 	if (!fs.existsSync(pj)) {
-		fs.writeFileSync(pj, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n');
+		fs.writeFileSync(
+			pj,
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n',
+		);
 	}
 	const npm = npmCmd();
 	// --legacy-peer-deps: otherwise npm adds the peer n8n-workflow@latest; n8n
 	// resolves n8n-workflow to its own copy at run time.
 	const r = await run(
 		npm.cmd,
-		[...npm.pre, 'install', '--legacy-peer-deps', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', tgz],
+		[
+			...npm.pre,
+			'install',
+			'--legacy-peer-deps',
+			'--no-save',
+			'--no-audit',
+			'--no-fund',
+			'--ignore-scripts',
+			'--no-package-lock',
+			tgz,
+		],
 		{ cwd: nodesDir, env: cleanNpmEnv(), timeoutMs: 180_000 },
 	);
-	if (r.code !== 0) throw new Error(`Installing ${tgz} into ${nodesDir} failed (exit ${r.code}):\n${tail(r.stdout + r.stderr)}`);
+	if (r.code !== 0)
+		throw new Error(
+			`Installing ${tgz} into ${nodesDir} failed (exit ${r.code}):\n${tail(r.stdout + r.stderr)}`,
+		);
 	const installedPj = path.join(nodesDir, 'node_modules', PACKAGE_NAME, 'package.json');
 	if (!fs.existsSync(installedPj)) throw new Error(`${installedPj} missing after npm install`);
 	const pkg = JSON.parse(fs.readFileSync(installedPj, 'utf8'));
@@ -197,13 +236,16 @@ function nodeRawItems(runResult, nodeName, outputIndex = 0) {
 
 function httpRequest(method, url, { body, headers = {}, timeoutMs = 10_000 } = {}) {
 	return new Promise((resolve, reject) => {
-		const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+		const data =
+			body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
 		const req = http.request(
 			url,
 			{
 				method,
 				headers: {
-					...(data !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}),
+					...(data !== undefined
+						? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) }
+						: {}),
 					...headers,
 				},
 				timeout: timeoutMs,
@@ -223,7 +265,9 @@ function httpRequest(method, url, { body, headers = {}, timeoutMs = 10_000 } = {
 				});
 			},
 		);
-		req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms: ${method} ${url}`)));
+		req.on('timeout', () =>
+			req.destroy(new Error(`timeout after ${timeoutMs} ms: ${method} ${url}`)),
+		);
 		req.on('error', reject);
 		if (data !== undefined) req.write(data);
 		req.end();
@@ -255,7 +299,12 @@ class N8nInstance {
 		for (const [k, v] of Object.entries(process.env)) {
 			// Nothing from the caller's n8n/DB setup, never N8N_CUSTOM_EXTENSIONS
 			// (an empty value means "glob the cwd"), no test-runner context.
-			if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_TIMEZONE$|NODE_OPTIONS$|NODE_TEST_CONTEXT$|NODE_PATH$)/.test(k)) continue;
+			if (
+				/^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_TIMEZONE$|NODE_OPTIONS$|NODE_TEST_CONTEXT$|NODE_PATH$)/.test(
+					k,
+				)
+			)
+				continue;
 			if (/^npm_/i.test(k)) continue;
 			env[k] = v;
 		}
@@ -308,12 +357,17 @@ class N8nInstance {
 	async _importFile(kind, list) {
 		const dir = path.join(this.userFolder, 'import');
 		fs.mkdirSync(dir, { recursive: true });
-		const file = path.join(dir, `${kind}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.json`);
+		const file = path.join(
+			dir,
+			`${kind}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.json`,
+		);
 		fs.writeFileSync(file, JSON.stringify(list, null, 2));
 		try {
 			const r = await this.cli([`import:${kind}`, `--input=${file}`]);
 			if (r.code !== 0 || !/Successfully imported/i.test(r.stdout + r.stderr)) {
-				throw new Error(`n8n import:${kind} failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${tail(r.stdout + r.stderr)}`);
+				throw new Error(
+					`n8n import:${kind} failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${tail(r.stdout + r.stderr)}`,
+				);
 			}
 			return r;
 		} finally {
@@ -340,9 +394,14 @@ class N8nInstance {
 	async execute(id, { timeoutMs = 120_000 } = {}) {
 		const r = await this.cli(['execute', `--id=${id}`, '--rawOutput'], { timeoutMs });
 		const result = parseRunOutput(r.stdout);
-		if (r.timedOut) throw new Error(`n8n execute --id=${id} timed out after ${timeoutMs} ms:\n${tail(r.stdout + r.stderr)}`);
+		if (r.timedOut)
+			throw new Error(
+				`n8n execute --id=${id} timed out after ${timeoutMs} ms:\n${tail(r.stdout + r.stderr)}`,
+			);
 		if (!result) {
-			throw new Error(`n8n execute --id=${id} printed no run data (exit ${r.code}):\n${tail(r.stdout + r.stderr, 40)}`);
+			throw new Error(
+				`n8n execute --id=${id} printed no run data (exit ${r.code}):\n${tail(r.stdout + r.stderr, 40)}`,
+			);
 		}
 		return { ...r, ok: r.code === 0, result };
 	}
@@ -395,7 +454,9 @@ class N8nInstance {
 		while (Date.now() - started < timeoutMs) {
 			if (exited) {
 				this.server = undefined;
-				throw new Error(`n8n start exited (code ${child.exitCode}) before it was ready:\n${tail(entry.stdout + entry.stderr, 40)}`);
+				throw new Error(
+					`n8n start exited (code ${child.exitCode}) before it was ready:\n${tail(entry.stdout + entry.stderr, 40)}`,
+				);
 			}
 			try {
 				// While it migrates, n8n answers every path with 200 "n8n is starting
@@ -416,7 +477,9 @@ class N8nInstance {
 			await sleep(250);
 		}
 		await this.stopServer();
-		throw new Error(`n8n start was not ready after ${timeoutMs} ms:\n${tail(entry.stdout + entry.stderr, 40)}`);
+		throw new Error(
+			`n8n start was not ready after ${timeoutMs} ms:\n${tail(entry.stdout + entry.stderr, 40)}`,
+		);
 	}
 
 	async stopServer() {
@@ -450,7 +513,11 @@ class N8nRest {
 	async request(method, p, body) {
 		const headers = { 'browser-id': 'n8n-nodes-jelou-e2e' };
 		if (this.cookie) headers.cookie = this.cookie;
-		const r = await httpRequest(method, `${this.baseUrl}${p}`, { body, headers, timeoutMs: 30_000 });
+		const r = await httpRequest(method, `${this.baseUrl}${p}`, {
+			body,
+			headers,
+			timeoutMs: 30_000,
+		});
 		const setCookie = r.headers['set-cookie'];
 		if (setCookie) {
 			const auth = setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
@@ -461,7 +528,12 @@ class N8nRest {
 
 	/** Create the owner if there is none yet. Resolves true when created now. */
 	async setupOwner({ email, password, firstName = 'Local', lastName = 'Developer' }) {
-		const r = await this.request('POST', '/rest/owner/setup', { email, password, firstName, lastName });
+		const r = await this.request('POST', '/rest/owner/setup', {
+			email,
+			password,
+			firstName,
+			lastName,
+		});
 		if (r.status === 200) return true;
 		// An owner already exists (re-run): n8n answers 400.
 		if (r.status === 400 && /already setup|Instance owner already/i.test(r.text)) return false;
@@ -469,7 +541,11 @@ class N8nRest {
 	}
 
 	async login({ email, password }) {
-		const r = await this.request('POST', '/rest/login', { emailOrLdapLoginId: email, email, password });
+		const r = await this.request('POST', '/rest/login', {
+			emailOrLdapLoginId: email,
+			email,
+			password,
+		});
 		if (r.status !== 200) throw new Error(`login failed: HTTP ${r.status} ${r.text.slice(0, 300)}`);
 		return r.json?.data;
 	}
@@ -488,8 +564,11 @@ class N8nRest {
 	 */
 	async activateWorkflow(id) {
 		const wf = await this.getData(`/rest/workflows/${encodeURIComponent(id)}`);
-		const r = await this.request('POST', `/rest/workflows/${encodeURIComponent(id)}/activate`, { versionId: wf.versionId });
-		if (r.status !== 200) throw new Error(`activating workflow ${id} failed: HTTP ${r.status} ${r.text.slice(0, 500)}`);
+		const r = await this.request('POST', `/rest/workflows/${encodeURIComponent(id)}/activate`, {
+			versionId: wf.versionId,
+		});
+		if (r.status !== 200)
+			throw new Error(`activating workflow ${id} failed: HTTP ${r.status} ${r.text.slice(0, 500)}`);
 		return r.json?.data;
 	}
 
@@ -505,7 +584,9 @@ class N8nRest {
 	/** Activation that may fail: resolves the raw answer (status, json, text) instead of throwing. */
 	async tryActivateWorkflow(id) {
 		const wf = await this.getData(`/rest/workflows/${encodeURIComponent(id)}`);
-		return this.request('POST', `/rest/workflows/${encodeURIComponent(id)}/activate`, { versionId: wf.versionId });
+		return this.request('POST', `/rest/workflows/${encodeURIComponent(id)}/activate`, {
+			versionId: wf.versionId,
+		});
 	}
 
 	/** Executions of one workflow, newest first: [{ id, status, mode, finished, ... }]. */

@@ -140,7 +140,9 @@ async function ensureInstalled(line, opts = {}) {
 	const print = opts.print ?? ((s) => log(prefix, s));
 	if (!opts.force && isInstalled(line)) return { installed: false, ms: 0, runtime: rt };
 	if (!fs.existsSync(path.join(rt.dir, 'package-lock.json'))) {
-		throw new Error(`${rt.dir}/package-lock.json is missing: the runtime's lockfile must be committed`);
+		throw new Error(
+			`${rt.dir}/package-lock.json is missing: the runtime's lockfile must be committed`,
+		);
 	}
 	const started = Date.now();
 	const logFile = path.join(rt.dir, 'install.log');
@@ -163,7 +165,11 @@ async function ensureInstalled(line, opts = {}) {
 			? text
 			: text
 					.split('\n')
-					.filter((l) => /\b(ERR!|error)\b|^(added|removed|changed|up to date|rebuilt)\b/i.test(l) && !/warn/i.test(l))
+					.filter(
+						(l) =>
+							/\b(ERR!|error)\b|^(added|removed|changed|up to date|rebuilt)\b/i.test(l) &&
+							!/warn/i.test(l),
+					)
 					.join('\n');
 		if (shown.trim()) {
 			print(shown);
@@ -177,37 +183,77 @@ async function ensureInstalled(line, opts = {}) {
 		} catch {
 			/* ignore */
 		}
-		print(`Installing ${rt.name} into ${path.relative(process.cwd(), rt.dir) || rt.dir} (a few minutes on a cold cache; log: ${logFile})`);
+		print(
+			`Installing ${rt.name} into ${path.relative(process.cwd(), rt.dir) || rt.dir} (a few minutes on a cold cache; log: ${logFile})`,
+		);
 		// 1. Dependencies, exactly as locked; no install scripts (they would try to
 		//    download Kafka/OpenSSL sources and other things this network lacks).
 		const install = await run(
 			npm.cmd,
-			[...npm.pre, 'install', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--no-progress'],
-			{ cwd: rt.dir, env: npmEnv(rt), onStdout: onOut, onStderr: onOut, timeoutMs: opts.timeoutMs ?? 25 * 60_000 },
+			[
+				...npm.pre,
+				'install',
+				'--no-save',
+				'--no-audit',
+				'--no-fund',
+				'--ignore-scripts',
+				'--no-progress',
+			],
+			{
+				cwd: rt.dir,
+				env: npmEnv(rt),
+				onStdout: onOut,
+				onStderr: onOut,
+				timeoutMs: opts.timeoutMs ?? 25 * 60_000,
+			},
 		);
 		if (install.code !== 0) {
-			const tail = (install.stdout + install.stderr).split('\n').filter(Boolean).slice(-25).join('\n');
+			const tail = (install.stdout + install.stderr)
+				.split('\n')
+				.filter(Boolean)
+				.slice(-25)
+				.join('\n');
 			throw new Error(
 				`npm install of ${rt.name} failed (exit ${install.code}${install.timedOut ? ', timed out' : ''}) in ${rt.dir}.\n${tail}`,
 			);
 		}
-		if (!fs.existsSync(rt.nodeBin)) throw new Error(`Node binary missing after install: ${rt.nodeBin}`);
+		if (!fs.existsSync(rt.nodeBin))
+			throw new Error(`Node binary missing after install: ${rt.nodeBin}`);
 		// 2. sqlite3: no prebuilt binary is reachable here, so compile it with the
 		//    Node that will run n8n (a Node 24 build segfaults on Node 20).
 		phase = 'compiling sqlite3';
 		if (await sqliteLoads(rt)) {
 			print('sqlite3 native binding already loads; no rebuild needed');
 		} else {
-			print(`Compiling sqlite3 for Node ${rt.usesBundledNode ? rt.nodeVersion : process.version} (70-100 s)`);
+			print(
+				`Compiling sqlite3 for Node ${rt.usesBundledNode ? rt.nodeVersion : process.version} (70-100 s)`,
+			);
 			const env = npmEnv(rt, { PATH: rt.pathEnv });
 			if (rt.nodeDir) env.npm_config_nodedir = rt.nodeDir;
 			const rebuild = await run(
 				npm.cmd,
-				[...npm.pre, 'rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts', '--no-progress'],
-				{ cwd: rt.dir, env, onStdout: onOut, onStderr: onOut, timeoutMs: opts.timeoutMs ?? 15 * 60_000 },
+				[
+					...npm.pre,
+					'rebuild',
+					'sqlite3',
+					'--ignore-scripts=false',
+					'--foreground-scripts',
+					'--no-progress',
+				],
+				{
+					cwd: rt.dir,
+					env,
+					onStdout: onOut,
+					onStderr: onOut,
+					timeoutMs: opts.timeoutMs ?? 15 * 60_000,
+				},
 			);
 			if (rebuild.code !== 0 || !(await sqliteLoads(rt))) {
-				const tail = (rebuild.stdout + rebuild.stderr).split('\n').filter(Boolean).slice(-25).join('\n');
+				const tail = (rebuild.stdout + rebuild.stderr)
+					.split('\n')
+					.filter(Boolean)
+					.slice(-25)
+					.join('\n');
 				throw new Error(`Building sqlite3 for ${rt.name} failed (exit ${rebuild.code}).\n${tail}`);
 			}
 		}
@@ -215,7 +261,12 @@ async function ensureInstalled(line, opts = {}) {
 		fs.writeFileSync(
 			rt.marker,
 			JSON.stringify(
-				{ n8n: rt.n8nVersion, ...fingerprint(rt), installedAt: new Date().toISOString(), seconds: Math.round(ms / 1000) },
+				{
+					n8n: rt.n8nVersion,
+					...fingerprint(rt),
+					installedAt: new Date().toISOString(),
+					seconds: Math.round(ms / 1000),
+				},
 				null,
 				2,
 			) + '\n',

@@ -15,8 +15,22 @@ const FIXTURES = path.join(__dirname, '..', 'e2e', 'fixtures');
  * A jelouApi credential for `n8n import:credentials` (data is encrypted on import).
  * `signingSecret` and `messagingBaseUrl` are needed by Message → Send and the Jelou Trigger.
  */
-function jelouCredential({ id, name, authType, baseUrl, apiKey, clientId, clientSecret, projectId, signingSecret, messagingBaseUrl }) {
-	const data = authType === 'basic' ? { authType: 'basic', clientId, clientSecret, baseUrl } : { authType: 'apiKey', apiKey, baseUrl };
+function jelouCredential({
+	id,
+	name,
+	authType,
+	baseUrl,
+	apiKey,
+	clientId,
+	clientSecret,
+	projectId,
+	signingSecret,
+	messagingBaseUrl,
+}) {
+	const data =
+		authType === 'basic'
+			? { authType: 'basic', clientId, clientSecret, baseUrl }
+			: { authType: 'apiKey', apiKey, baseUrl };
 	if (projectId) data.projectId = projectId;
 	if (signingSecret) data.signingSecret = signingSecret;
 	if (messagingBaseUrl) data.messagingBaseUrl = messagingBaseUrl;
@@ -31,7 +45,14 @@ function nodeId(seed) {
 }
 
 function manualTrigger(position = [0, 0]) {
-	return { id: nodeId('trigger'), name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position, parameters: {} };
+	return {
+		id: nodeId('trigger'),
+		name: 'Manual Trigger',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position,
+		parameters: {},
+	};
 }
 
 /** Code node emitting one item { conversationId } per id. */
@@ -43,7 +64,9 @@ function idsCode(ids, { name = 'Conversation IDs', position = [220, 0] } = {}) {
 		type: 'n8n-nodes-base.code',
 		typeVersion: 2,
 		position,
-		parameters: { jsCode: `// One item per conversation to fetch\nreturn [\n${lines.join('\n')}\n];` },
+		parameters: {
+			jsCode: `// One item per conversation to fetch\nreturn [\n${lines.join('\n')}\n];`,
+		},
 	};
 }
 
@@ -96,7 +119,14 @@ function ifStateClosed({ name = 'Is closed?', position = [660, 0] } = {}) {
 }
 
 function noOp(name, position) {
-	return { id: nodeId(name), name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position, parameters: {} };
+	return {
+		id: nodeId(name),
+		name,
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position,
+		parameters: {},
+	};
 }
 
 function chain(...names) {
@@ -133,7 +163,11 @@ function jelouNode({ name, credential, parameters, position = [440, 0], continue
 function sandboxControl({ name, url, method = 'POST', body, position = [0, 0] }) {
 	const parameters = { method, url, options: {} };
 	if (body !== undefined) {
-		Object.assign(parameters, { sendBody: true, specifyBody: 'json', jsonBody: JSON.stringify(body) });
+		Object.assign(parameters, {
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: JSON.stringify(body),
+		});
 	}
 	return {
 		id: nodeId(name),
@@ -150,9 +184,18 @@ function sandboxControl({ name, url, method = 'POST', body, position = [0, 0] })
  * Jelou Trigger node; `webhookId` fixes its production URL: /webhook/<webhookId>/jelou.
  * `registration` ({ projectId }) turns on "Register Webhook in Jelou" for that project.
  */
-function jelouTrigger({ name = 'Jelou Trigger', credential, webhookId, events = ['*'], options = {}, position = [0, 0], registration }) {
+function jelouTrigger({
+	name = 'Jelou Trigger',
+	credential,
+	webhookId,
+	events = ['*'],
+	options = {},
+	position = [0, 0],
+	registration,
+}) {
 	const parameters = { events };
-	if (registration) Object.assign(parameters, { registerWebhook: true, projectId: registration.projectId });
+	if (registration)
+		Object.assign(parameters, { registerWebhook: true, projectId: registration.projectId });
 	parameters.options = options;
 	return {
 		id: nodeId(name),
@@ -185,13 +228,39 @@ function lineWorkflow({ id, name, nodes }) {
 }
 
 function workflow({ id, name, nodes, connections }) {
-	return { id, name, active: false, settings: { executionOrder: 'v1' }, nodes, connections, pinData: {}, tags: [] };
+	return {
+		id,
+		name,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes,
+		connections,
+		pinData: {},
+		tags: [],
+	};
 }
 
 /** Manual Trigger → Code(ids) → Jelou Get. */
-function getWorkflow({ id, name, ids, credential, simplify = false, continueOnFail = false, projectId }) {
-	const nodes = [manualTrigger(), idsCode(ids), jelouGet({ credential, simplify, continueOnFail, projectId })];
-	return workflow({ id, name, nodes, connections: chain('Manual Trigger', 'Conversation IDs', 'Jelou') });
+function getWorkflow({
+	id,
+	name,
+	ids,
+	credential,
+	simplify = false,
+	continueOnFail = false,
+	projectId,
+}) {
+	const nodes = [
+		manualTrigger(),
+		idsCode(ids),
+		jelouGet({ credential, simplify, continueOnFail, projectId }),
+	];
+	return workflow({
+		id,
+		name,
+		nodes,
+		connections: chain('Manual Trigger', 'Conversation IDs', 'Jelou'),
+	});
 }
 
 /** Manual Trigger → Code(ids) → Jelou Get → IF state == closed → NoOp "Closed" / NoOp "Active". */
@@ -206,7 +275,10 @@ function branchWorkflow({ id, name, ids, credential, jelouName = 'Jelou' }) {
 	];
 	const connections = chain('Manual Trigger', 'Conversation IDs', jelouName, 'Is closed?');
 	connections['Is closed?'] = {
-		main: [[{ node: 'Closed', type: 'main', index: 0 }], [{ node: 'Active', type: 'main', index: 0 }]],
+		main: [
+			[{ node: 'Closed', type: 'main', index: 0 }],
+			[{ node: 'Active', type: 'main', index: 0 }],
+		],
 	};
 	return workflow({ id, name, nodes, connections });
 }

@@ -23,5 +23,5 @@ const { generatedConversation } = require('./lib/seed');
 module.exports = { startSandbox, DEFAULTS, generatedConversation };
 
 if (require.main === module) {
-  require('./lib/cli').main();
+	require('./lib/cli').main();
 }

@@ -66,8 +66,20 @@ async function scan(dir, patterns) {
 // *.node.json of n8n-nodes-base 1.123.50 and 2.41.1). Communication, Sales etc. have no
 // subcategories; only these do.
 const CODEX_CATEGORIES = new Set([
-	'AI', 'Analytics', 'Communication', 'Core Nodes', 'Data & Storage', 'Developer Tools', 'Development',
-	'Finance & Accounting', 'HITL', 'Marketing', 'Miscellaneous', 'Productivity', 'Sales', 'Utility',
+	'AI',
+	'Analytics',
+	'Communication',
+	'Core Nodes',
+	'Data & Storage',
+	'Developer Tools',
+	'Development',
+	'Finance & Accounting',
+	'HITL',
+	'Marketing',
+	'Miscellaneous',
+	'Productivity',
+	'Sales',
+	'Utility',
 ]);
 const CODEX_SUBCATEGORIES = {
 	AI: ['Agents', 'Root Nodes'],
@@ -76,11 +88,12 @@ const CODEX_SUBCATEGORIES = {
 };
 // Addresses that are placeholders, not anyone's contact (RFC 2606/6761 names, and the address this
 // package once carried without anyone owning it).
-const PLACEHOLDER_EMAIL = /@(example\.(com|org|net)|[^@]*\.(test|example|invalid|localhost)|n8n-nodes-jelou\.dev)$/i;
+const PLACEHOLDER_EMAIL =
+	/@(example\.(com|org|net)|[^@]*\.(test|example|invalid|localhost)|n8n-nodes-jelou\.dev)$/i;
 
 /** The repository's web address, from package.json's repository field (the one place it is written). */
 function repositoryWebUrl(pkg) {
-	const raw = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url ?? '';
+	const raw = typeof pkg.repository === 'string' ? pkg.repository : (pkg.repository?.url ?? '');
 	const m = /github\.com[/:]([\w.-]+)\/([\w.-]+?)(\.git)?$/.exec(raw);
 	return m ? `https://github.com/${m[1]}/${m[2]}` : undefined;
 }
@@ -104,7 +117,9 @@ function readmeAnchors(markdown) {
 
 function checkMetadata(pkg, unpacked) {
 	// Contact data: only what someone owns.
-	const people = [pkg.author, ...(pkg.contributors ?? []), ...(pkg.maintainers ?? [])].filter(Boolean);
+	const people = [pkg.author, ...(pkg.contributors ?? []), ...(pkg.maintainers ?? [])].filter(
+		Boolean,
+	);
 	const emails = people
 		.map((p) => (typeof p === 'string' ? /<([^>]*)>/.exec(p)?.[1] : p.email))
 		.concat(typeof pkg.bugs === 'object' ? [pkg.bugs.email] : [])
@@ -139,7 +154,8 @@ function checkMetadata(pkg, unpacked) {
 		for (const list of Object.values(codex.resources ?? {})) {
 			for (const { url } of list) {
 				if (!under(url)) stray.push(`${name} ${url}`);
-				else if (url.includes('#') && !anchors.has(url.split('#')[1])) badLinks.push(`${name} ${url}`);
+				else if (url.includes('#') && !anchors.has(url.split('#')[1]))
+					badLinks.push(`${name} ${url}`);
 			}
 		}
 		for (const c of codex.categories ?? []) {
@@ -153,9 +169,17 @@ function checkMetadata(pkg, unpacked) {
 			}
 		}
 	}
-	check(`homepage, README and codex links point into ${repo}`, stray.length === 0, stray.join('\n'));
+	check(
+		`homepage, README and codex links point into ${repo}`,
+		stray.length === 0,
+		stray.join('\n'),
+	);
 	check('codex links to README sections that exist', badLinks.length === 0, badLinks.join('\n'));
-	check("codex categories and subcategories from n8n's taxonomy", codexFiles.length >= 2 && badCategories.length === 0, badCategories.join('\n'));
+	check(
+		"codex categories and subcategories from n8n's taxonomy",
+		codexFiles.length >= 2 && badCategories.length === 0,
+		badCategories.join('\n'),
+	);
 }
 
 function npm(args, cwd = root) {
@@ -173,7 +197,11 @@ try {
 	const files = packed.files.map((f) => f.path).sort();
 	const allowedTop = new Set(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']);
 	const stray = files.filter((f) => !f.startsWith('dist/') && !allowedTop.has(f));
-	check('tarball holds only dist/, package.json, README, LICENSE, CHANGELOG', stray.length === 0, stray.join(', '));
+	check(
+		'tarball holds only dist/, package.json, README, LICENSE, CHANGELOG',
+		stray.length === 0,
+		stray.join(', '),
+	);
 	const tests = files.filter((f) => /(^|\/)(test|tests|__tests__)\/|\.test\.|\.spec\./.test(f));
 	check('no test files in the tarball', tests.length === 0, tests.join(', '));
 	const maps = files.filter((f) => f.endsWith('.map'));
@@ -186,28 +214,64 @@ try {
 	const pkg = JSON.parse(fs.readFileSync(path.join(unpacked, 'package.json'), 'utf8'));
 	const declared = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])];
 	const missing = declared.filter((f) => !fs.existsSync(path.join(unpacked, f)));
-	check('every node and credential listed in package.json "n8n" is in the tarball', declared.length >= 2 && missing.length === 0, missing.join(', '));
+	check(
+		'every node and credential listed in package.json "n8n" is in the tarball',
+		declared.length >= 2 && missing.length === 0,
+		missing.join(', '),
+	);
 	for (const nodeFile of pkg.n8n?.nodes ?? []) {
 		const dir = path.dirname(path.join(unpacked, nodeFile));
 		const icons = fs.readdirSync(dir).filter((f) => f.endsWith('.svg'));
 		const codex = fs.existsSync(nodeFile.replace(/\.js$/, '.json').replace(/^/, `${unpacked}/`));
-		check(`${path.basename(nodeFile)}: light and dark icons and a codex file`, icons.length >= 2 && icons.some((f) => f.includes('.dark.')) && codex, icons.join(', '));
+		check(
+			`${path.basename(nodeFile)}: light and dark icons and a codex file`,
+			icons.length >= 2 && icons.some((f) => f.includes('.dark.')) && codex,
+			icons.join(', '),
+		);
 	}
-	check('no runtime dependencies', !pkg.dependencies || Object.keys(pkg.dependencies).length === 0, JSON.stringify(pkg.dependencies ?? {}));
+	check(
+		'no runtime dependencies',
+		!pkg.dependencies || Object.keys(pkg.dependencies).length === 0,
+		JSON.stringify(pkg.dependencies ?? {}),
+	);
 	check('no "overrides" field', pkg.overrides === undefined);
-	const lifecycle = ['preinstall', 'install', 'postinstall', 'prepare'].filter((s) => pkg.scripts?.[s]);
+	const lifecycle = ['preinstall', 'install', 'postinstall', 'prepare'].filter(
+		(s) => pkg.scripts?.[s],
+	);
 	check('no install-time lifecycle scripts', lifecycle.length === 0, lifecycle.join(', '));
-	check('peer dependency n8n-workflow is "*"', JSON.stringify(pkg.peerDependencies) === JSON.stringify({ 'n8n-workflow': '*' }), JSON.stringify(pkg.peerDependencies));
-	check('MIT licence, keyword, repository and author', pkg.license === 'MIT' && pkg.keywords?.includes('n8n-community-node-package') && !!pkg.repository?.url && !!pkg.author?.name);
+	check(
+		'peer dependency n8n-workflow is "*"',
+		JSON.stringify(pkg.peerDependencies) === JSON.stringify({ 'n8n-workflow': '*' }),
+		JSON.stringify(pkg.peerDependencies),
+	);
+	check(
+		'MIT licence, keyword, repository and author',
+		pkg.license === 'MIT' &&
+			pkg.keywords?.includes('n8n-community-node-package') &&
+			!!pkg.repository?.url &&
+			!!pkg.author?.name,
+	);
 	check('semantic version', /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(pkg.version), pkg.version);
 	checkMetadata(pkg, unpacked);
 
 	// 2. n8n's scanner rules, on the tarball and on the source.
 	const tarballScan = await scan(unpacked, ['**/*.js', '**/*.ts', '**/*.json']);
-	check(`n8n scanner rules on the tarball (${tarballScan.files} files: compiled .js, package.json)`, tarballScan.files > 5 && tarballScan.found.length === 0, tarballScan.found.join('\n'));
+	check(
+		`n8n scanner rules on the tarball (${tarballScan.files} files: compiled .js, package.json)`,
+		tarballScan.files > 5 && tarballScan.found.length === 0,
+		tarballScan.found.join('\n'),
+	);
 	const sourceScan = await scan(root, SOURCE_FILE_PATTERNS);
-	check(`n8n scanner rules on the source (${sourceScan.files} files: nodes/, credentials/, package.json)`, sourceScan.files > 5 && sourceScan.found.length === 0, sourceScan.found.join('\n'));
-	pending.push(...new Set([...tarballScan.deferred, ...sourceScan.deferred].map((l) => l.replace(/^\S+ /, ''))));
+	check(
+		`n8n scanner rules on the source (${sourceScan.files} files: nodes/, credentials/, package.json)`,
+		sourceScan.files > 5 && sourceScan.found.length === 0,
+		sourceScan.found.join('\n'),
+	);
+	pending.push(
+		...new Set(
+			[...tarballScan.deferred, ...sourceScan.deferred].map((l) => l.replace(/^\S+ /, '')),
+		),
+	);
 
 	// 3. A publish rehearsal (no upload).
 	let publishOk = true;
@@ -216,7 +280,10 @@ try {
 		npm(['publish', '--dry-run', '--ignore-scripts']);
 	} catch (error) {
 		publishOk = false;
-		publishDetail = String(error.stderr ?? error.message).split('\n').slice(-5).join('\n');
+		publishDetail = String(error.stderr ?? error.message)
+			.split('\n')
+			.slice(-5)
+			.join('\n');
 	}
 	check('npm publish --dry-run', publishOk, publishDetail);
 } catch (error) {
@@ -225,7 +292,10 @@ try {
 	fs.rmSync(work, { recursive: true, force: true });
 }
 
-for (const p of pending) console.log(`todo ${p} (required before a release: npm run check:package -- --release)`);
+for (const p of pending)
+	console.log(`todo ${p} (required before a release: npm run check:package -- --release)`);
 const failed = results.filter((ok) => !ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed${pending.length ? `, ${pending.length} to do before a release` : ''}`);
+console.log(
+	`${results.length - failed} passed, ${failed} failed${pending.length ? `, ${pending.length} to do before a release` : ''}`,
+);
 process.exitCode = failed === 0 ? 0 : 1;

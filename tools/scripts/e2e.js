@@ -22,7 +22,6 @@ const { ensureInstalled, getRuntime, isInstalled, REPO_ROOT } = require('../harn
 const { buildPackage, packPackage, makeTempDir } = require('../harness/n8n');
 const { installHooks, isStopping } = require('../harness/procs');
 
-
 // Off a terminal, one character per test and a summary line (tools/scripts/node-test-reporter.mjs),
 // unless a --test-reporter is given.
 function compactReporter(passthrough) {
@@ -72,14 +71,17 @@ async function main() {
 	// registry metadata and one single-threaded sqlite3 compile each).
 	const env = { ...process.env, E2E_PACKAGE_TGZ: tgz };
 	const missing = args.lines.filter((l) => !isInstalled(l));
-	for (const l of args.lines) if (!missing.includes(l)) say(`${getRuntime(l).name} already installed`);
+	for (const l of args.lines)
+		if (!missing.includes(l)) say(`${getRuntime(l).name} already installed`);
 	const installOne = async (l) => {
 		try {
 			await ensureInstalled(l);
 		} catch (e) {
 			if (isStopping()) return; // Ctrl-C: the signal handler exits
 			env[`E2E_INSTALL_ERROR_${l}`] = e.message;
-			console.error(`[e2e] ERROR: ${getRuntime(l).name} could not be installed; its tests will fail.\n${e.message}`);
+			console.error(
+				`[e2e] ERROR: ${getRuntime(l).name} could not be installed; its tests will fail.\n${e.message}`,
+			);
 		}
 	};
 	if (missing.length) {
@@ -89,7 +91,9 @@ async function main() {
 		});
 	}
 
-	const files = args.lines.map((l) => path.join(REPO_ROOT, 'tools', 'e2e', 'tests', `n8n-${l}.e2e.test.js`));
+	const files = args.lines.map((l) =>
+		path.join(REPO_ROOT, 'tools', 'e2e', 'tests', `n8n-${l}.e2e.test.js`),
+	);
 	for (const f of files) if (!fs.existsSync(f)) throw new Error(`missing test file ${f}`);
 	say(`running: node --test ${files.map((f) => path.relative(REPO_ROOT, f)).join(' ')}`);
 	const code = await phase(
@@ -97,11 +101,21 @@ async function main() {
 		() =>
 			new Promise((resolve) => {
 				// Same process group: Ctrl-C reaches the test files, which stop their n8n.
-				const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...compactReporter(args.passthrough), ...args.passthrough, ...files], {
-					cwd: REPO_ROOT,
-					env,
-					stdio: 'inherit',
-				});
+				const child = spawn(
+					process.execPath,
+					[
+						'--test',
+						'--test-concurrency=1',
+						...compactReporter(args.passthrough),
+						...args.passthrough,
+						...files,
+					],
+					{
+						cwd: REPO_ROOT,
+						env,
+						stdio: 'inherit',
+					},
+				);
 				const forward = (sig) => child.kill(sig);
 				process.removeAllListeners('SIGINT');
 				process.on('SIGINT', () => {}); // the child got it too; wait for it
@@ -111,7 +125,9 @@ async function main() {
 			}),
 	);
 	fs.rmSync(packDir, { recursive: true, force: true });
-	console.log(`[e2e] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(Date.now() - t0)}`);
+	console.log(
+		`[e2e] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(Date.now() - t0)}`,
+	);
 	process.exit(code);
 }
 

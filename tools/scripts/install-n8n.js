@@ -38,7 +38,9 @@ async function main() {
 			const res = await ensureInstalled(line, { force, verbose });
 			if (!res.installed) console.log(`${rt.name} is already installed in ${rt.dir}`);
 		} catch (e) {
-			console.error(`\nERROR: could not install ${rt.name} (runtime n8n-${rt.line}).\n${e.message}`);
+			console.error(
+				`\nERROR: could not install ${rt.name} (runtime n8n-${rt.line}).\n${e.message}`,
+			);
 			process.exit(1);
 		}
 	}

@@ -5,7 +5,16 @@
 import { spec } from 'node:test/reporters';
 import { inspect } from 'node:util';
 
-const SUMMARY_KEYS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo', 'duration_ms'];
+const SUMMARY_KEYS = [
+	'tests',
+	'suites',
+	'pass',
+	'fail',
+	'cancelled',
+	'skipped',
+	'todo',
+	'duration_ms',
+];
 
 export default async function* report(source) {
 	if (process.stdout.isTTY && !process.env.CI) {
@@ -18,11 +27,22 @@ export default async function* report(source) {
 	let column = 0;
 	for await (const { type, data } of source) {
 		if ((type === 'test:pass' || type === 'test:fail') && data.details?.type !== 'suite') {
-			const mark = type === 'test:fail' ? 'X' : data.skip !== undefined ? 's' : data.todo !== undefined ? 't' : '.';
+			const mark =
+				type === 'test:fail'
+					? 'X'
+					: data.skip !== undefined
+						? 's'
+						: data.todo !== undefined
+							? 't'
+							: '.';
 			if (type === 'test:fail' && data.todo === undefined) failures.push(data);
 			column += 1;
 			yield column % 80 === 0 ? `${mark}\n` : mark;
-		} else if (type === 'test:fail' && data.details?.type === 'suite' && !(data.details.error?.failureType === 'subtestsFailed')) {
+		} else if (
+			type === 'test:fail' &&
+			data.details?.type === 'suite' &&
+			!(data.details.error?.failureType === 'subtestsFailed')
+		) {
 			failures.push(data); // a hook of the suite failed
 		} else if (type === 'test:diagnostic' && data.nesting === 0) {
 			const m = /^(\w+) (\S+)$/.exec(data.message);
@@ -43,10 +63,12 @@ export default async function* report(source) {
 		const err = f.details?.error;
 		const cause = err?.cause ?? err;
 		const where = f.file ? ` (${f.file}${f.line ? `:${f.line}` : ''})` : '';
-		yield `\nFAIL ${f.name}${where}\n${indent(cause instanceof Error ? cause.stack ?? cause.message : inspect(cause, { depth: 4 }))}\n`;
+		yield `\nFAIL ${f.name}${where}\n${indent(cause instanceof Error ? (cause.stack ?? cause.message) : inspect(cause, { depth: 4 }))}\n`;
 	}
 	if (failures.length && other.length) yield `\n${other.join('\n')}\n`;
-	const line = SUMMARY_KEYS.filter((k) => summary.has(k)).map((k) => `${k} ${summary.get(k)}`).join(' | ');
+	const line = SUMMARY_KEYS.filter((k) => summary.has(k))
+		.map((k) => `${k} ${summary.get(k)}`)
+		.join(' | ');
 	yield `${line || 'no summary (the test run did not finish)'}\n`;
 }
 

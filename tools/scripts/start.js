@@ -23,9 +23,27 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 
 const { ensureInstalled, getRuntime, REPO_ROOT } = require('../harness/runtime');
-const { N8nInstance, N8nRest, buildPackage, packPackage, makeTempDir, portInUse, freePort } = require('../harness/n8n');
+const {
+	N8nInstance,
+	N8nRest,
+	buildPackage,
+	packPackage,
+	makeTempDir,
+	portInUse,
+	freePort,
+} = require('../harness/n8n');
 const wf = require('../harness/workflows');
-const { installHooks, onCleanup, stopAll, onStopSignal, setSignalExitCode, isStopping, spawnTracked, stop, watchParent } = require('../harness/procs');
+const {
+	installHooks,
+	onCleanup,
+	stopAll,
+	onStopSignal,
+	setSignalExitCode,
+	isStopping,
+	spawnTracked,
+	stop,
+	watchParent,
+} = require('../harness/procs');
 
 const LOCAL_DIR = path.join(REPO_ROOT, '.n8n-local');
 const SANDBOX = {
@@ -59,7 +77,10 @@ async function startSandboxOn(preferredPort, n8nPort) {
 	const options = {
 		...SANDBOX,
 		// An integration for demo-project, so the credential's Test button succeeds.
-		integration: { webhookUrl: `http://127.0.0.1:${n8nPort}/webhook/jelou-sandbox`, authType: 'no_auth' },
+		integration: {
+			webhookUrl: `http://127.0.0.1:${n8nPort}/webhook/jelou-sandbox`,
+			authType: 'no_auth',
+		},
 	};
 	try {
 		return await startSandbox({ port: preferredPort, ...options });
@@ -150,8 +171,14 @@ async function main() {
 	await n8n.importWorkflows([example]);
 
 	// 6. n8n in server mode.
-	say(`starting ${rt.name} on http://127.0.0.1:${port} (log: ${path.relative(REPO_ROOT, path.join(userFolder, 'n8n.log'))})`);
-	const server = await n8n.startServer({ port, logFile: path.join(userFolder, 'n8n.log'), timeoutMs: 240_000 });
+	say(
+		`starting ${rt.name} on http://127.0.0.1:${port} (log: ${path.relative(REPO_ROOT, path.join(userFolder, 'n8n.log'))})`,
+	);
+	const server = await n8n.startServer({
+		port,
+		logFile: path.join(userFolder, 'n8n.log'),
+		timeoutMs: 240_000,
+	});
 	onCleanup(() => n8n.stopServer());
 
 	// 7. An owner account, so the editor opens at the login screen.
@@ -173,10 +200,12 @@ async function main() {
 		try {
 			await rest.login(owner);
 		} catch {
-			ownerNote = 'the saved password no longer works (changed in the UI?): log in with your own, or rerun with --reset';
+			ownerNote =
+				'the saved password no longer works (changed in the UI?): log in with your own, or rerun with --reset';
 		}
 	} else {
-		ownerNote = 'an owner already exists in this folder but its password is unknown: rerun with --reset to start over';
+		ownerNote =
+			'an owner already exists in this folder but its password is unknown: rerun with --reset to start over';
 	}
 
 	const url = `${server.url}/workflow/${example.id}`;
@@ -185,7 +214,9 @@ async function main() {
 		`  n8n ${rt.n8nVersion} is ready (${Math.round((Date.now() - t0) / 1000)} s).`,
 		'',
 		`  Open:      ${url}`,
-		owner && !ownerNote ? `  Log in:    ${owner.email}  /  ${owner.password}` : `  Log in:    ${ownerNote}`,
+		owner && !ownerNote
+			? `  Log in:    ${owner.email}  /  ${owner.password}`
+			: `  Log in:    ${ownerNote}`,
 		`  Workflow:  "${example.name}": click "Execute workflow"`,
 		'',
 		`  Jelou sandbox (local fake API): ${sb.url}`,
@@ -203,7 +234,9 @@ async function main() {
 	// If n8n dies on its own, stop everything and say so.
 	const { code, signal } = await server.child.done;
 	if (!isStopping()) {
-		console.error(`[start] n8n exited unexpectedly (code ${code}, signal ${signal}); see ${path.join(userFolder, 'n8n.log')}`);
+		console.error(
+			`[start] n8n exited unexpectedly (code ${code}, signal ${signal}); see ${path.join(userFolder, 'n8n.log')}`,
+		);
 		await sb.close();
 		await stopAll();
 		process.exit(1);
@@ -215,16 +248,22 @@ async function runFake(args) {
 	const port = (await portInUse(args.port)) ? await freePort() : args.port;
 	const sb = await startSandboxOn(args.sandboxPort, port);
 	onCleanup(() => sb.close());
-	const child = spawnTracked(process.execPath, [path.join(__dirname, 'test', 'fake-n8n.js'), '--port', String(port)], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-		name: 'fake n8n',
-	});
+	const child = spawnTracked(
+		process.execPath,
+		[path.join(__dirname, 'test', 'fake-n8n.js'), '--port', String(port)],
+		{
+			stdio: ['ignore', 'pipe', 'inherit'],
+			name: 'fake n8n',
+		},
+	);
 	onCleanup(() => stop(child));
 	await new Promise((resolve, reject) => {
 		child.stdout.on('data', (c) => String(c).includes('ready') && resolve());
 		child.done.then(() => reject(new Error('the fake n8n exited before it was ready')));
 	});
-	console.log(`[start] fake n8n (pid ${child.pid}) is ready on http://127.0.0.1:${port}; Jelou sandbox on ${sb.url}`);
+	console.log(
+		`[start] fake n8n (pid ${child.pid}) is ready on http://127.0.0.1:${port}; Jelou sandbox on ${sb.url}`,
+	);
 	console.log(`[start] pids: script ${process.pid}, parent ${process.ppid}`);
 	const { code, signal } = await child.done;
 	if (!isStopping()) {

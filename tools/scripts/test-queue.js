@@ -61,8 +61,14 @@ async function main() {
 	};
 	const say = (s) => console.log(`[queue] ${s}`);
 
-	const apt = await phase('apt-get (redis-server, postgresql)', () => ensureDebianPackages({ print: say }));
-	say(apt.installed.length ? `installed ${apt.installed.join(', ')} (update ${secs(apt.updateMs)}, install ${secs(apt.installMs)})` : 'redis-server and postgresql already installed');
+	const apt = await phase('apt-get (redis-server, postgresql)', () =>
+		ensureDebianPackages({ print: say }),
+	);
+	say(
+		apt.installed.length
+			? `installed ${apt.installed.join(', ')} (update ${secs(apt.updateMs)}, install ${secs(apt.installMs)})`
+			: 'redis-server and postgresql already installed',
+	);
 	if (args.build) await phase('build', () => buildPackage({ print: say }));
 	const packDir = makeTempDir('n8n-jelou-pack-');
 	const tgz = await phase('pack', () => packPackage({ destDir: packDir, print: say }));
@@ -70,7 +76,8 @@ async function main() {
 
 	const env = { ...process.env, E2E_PACKAGE_TGZ: tgz };
 	const missing = args.lines.filter((l) => !isInstalled(l));
-	for (const l of args.lines) if (!missing.includes(l)) say(`${getRuntime(l).name} already installed`);
+	for (const l of args.lines)
+		if (!missing.includes(l)) say(`${getRuntime(l).name} already installed`);
 	if (missing.length) {
 		await phase(`install n8n runtime(s) ${missing.join(', ')}`, () =>
 			Promise.all(
@@ -80,14 +87,18 @@ async function main() {
 					} catch (e) {
 						if (isStopping()) return;
 						env[`E2E_INSTALL_ERROR_${l}`] = e.message;
-						console.error(`[queue] ERROR: ${getRuntime(l).name} could not be installed; its tests will fail.\n${e.message}`);
+						console.error(
+							`[queue] ERROR: ${getRuntime(l).name} could not be installed; its tests will fail.\n${e.message}`,
+						);
 					}
 				}),
 			),
 		);
 	}
 
-	const files = args.lines.map((l) => path.join(REPO_ROOT, 'tools', 'e2e', 'queue', `n8n-${l}.queue.test.js`));
+	const files = args.lines.map((l) =>
+		path.join(REPO_ROOT, 'tools', 'e2e', 'queue', `n8n-${l}.queue.test.js`),
+	);
 	for (const f of files) if (!fs.existsSync(f)) throw new Error(`missing test file ${f}`);
 	say(`running: node --test ${files.map((f) => path.relative(REPO_ROOT, f)).join(' ')}`);
 	const code = await phase(
@@ -95,11 +106,21 @@ async function main() {
 		() =>
 			new Promise((resolve) => {
 				// Same process group: Ctrl-C reaches the test files, which stop their processes.
-				const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...compactReporter(args.passthrough), ...args.passthrough, ...files], {
-					cwd: REPO_ROOT,
-					env,
-					stdio: 'inherit',
-				});
+				const child = spawn(
+					process.execPath,
+					[
+						'--test',
+						'--test-concurrency=1',
+						...compactReporter(args.passthrough),
+						...args.passthrough,
+						...files,
+					],
+					{
+						cwd: REPO_ROOT,
+						env,
+						stdio: 'inherit',
+					},
+				);
 				process.removeAllListeners('SIGINT');
 				process.on('SIGINT', () => {}); // the child got it too; wait for it
 				process.removeAllListeners('SIGTERM');
@@ -108,7 +129,9 @@ async function main() {
 			}),
 	);
 	fs.rmSync(packDir, { recursive: true, force: true });
-	console.log(`[queue] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(Date.now() - t0)}`);
+	console.log(
+		`[queue] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(Date.now() - t0)}`,
+	);
 	process.exit(code);
 }
 

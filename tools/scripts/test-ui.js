@@ -29,7 +29,6 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const say = (s) => console.log(`[test:ui] ${s}`);
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-
 // Off a terminal, one character per test and a summary line (tools/scripts/node-test-reporter.mjs),
 // unless a --test-reporter is given.
 function compactReporter(passthrough) {
@@ -67,12 +66,18 @@ function cleanNpmEnv() {
 		)
 			delete env[k];
 	}
-	return { ...env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+	return {
+		...env,
+		npm_config_update_notifier: 'false',
+		npm_config_fund: 'false',
+		npm_config_audit: 'false',
+	};
 }
 
 function npmCmd() {
 	const execpath = process.env.npm_execpath;
-	if (execpath && /npm-cli\.js$/.test(execpath) && fs.existsSync(execpath)) return { cmd: process.execPath, pre: [execpath] };
+	if (execpath && /npm-cli\.js$/.test(execpath) && fs.existsSync(execpath))
+		return { cmd: process.execPath, pre: [execpath] };
 	return { cmd: 'npm', pre: [] };
 }
 
@@ -80,30 +85,45 @@ async function ensureChromium() {
 	if (fs.existsSync(CHROMIUM)) return say(`chromium: ${CHROMIUM}`);
 	if (process.env.CHROMIUM_PATH) throw new Error(`CHROMIUM_PATH=${CHROMIUM} does not exist`);
 	if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-		throw new Error(`${CHROMIUM} is missing: install it (sudo apt-get install -y chromium) and run again`);
+		throw new Error(
+			`${CHROMIUM} is missing: install it (sudo apt-get install -y chromium) and run again`,
+		);
 	}
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	const aptInstall = () => run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env, timeoutMs: 15 * 60_000 });
+	const aptInstall = () =>
+		run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+			env,
+			timeoutMs: 15 * 60_000,
+		});
 	say(`${CHROMIUM} is missing: apt-get install -y chromium`);
 	let r = await aptInstall();
 	if (r.code !== 0) {
 		say('apt-get install failed; apt-get update, then again');
 		const u = await run('apt-get', ['update'], { env, timeoutMs: 10 * 60_000 });
-		if (u.code !== 0) throw new Error(`apt-get update failed (exit ${u.code}):\n${tail(u.stdout + u.stderr)}`);
+		if (u.code !== 0)
+			throw new Error(`apt-get update failed (exit ${u.code}):\n${tail(u.stdout + u.stderr)}`);
 		r = await aptInstall();
 	}
 	if (r.code !== 0 || !fs.existsSync(CHROMIUM)) {
-		throw new Error(`apt-get install -y chromium failed (exit ${r.code}):\n${tail(r.stdout + r.stderr)}`);
+		throw new Error(
+			`apt-get install -y chromium failed (exit ${r.code}):\n${tail(r.stdout + r.stderr)}`,
+		);
 	}
 	say(`chromium installed: ${CHROMIUM}`);
 }
 
 async function ensurePlaywright() {
-	const want = JSON.parse(fs.readFileSync(path.join(UI_DIR, 'package.json'), 'utf8')).dependencies['playwright-core'];
+	const want = JSON.parse(fs.readFileSync(path.join(UI_DIR, 'package.json'), 'utf8')).dependencies[
+		'playwright-core'
+	];
 	const installedPj = path.join(UI_DIR, 'node_modules', 'playwright-core', 'package.json');
-	const have = fs.existsSync(installedPj) ? JSON.parse(fs.readFileSync(installedPj, 'utf8')).version : undefined;
+	const have = fs.existsSync(installedPj)
+		? JSON.parse(fs.readFileSync(installedPj, 'utf8')).version
+		: undefined;
 	if (have === want) return say(`playwright-core ${have} (tools/e2e/ui/node_modules)`);
-	say(`playwright-core ${want} ${have ? `(found ${have})` : 'missing'}: npm ci in tools/e2e/ui (lockfile; no browser download)`);
+	say(
+		`playwright-core ${want} ${have ? `(found ${have})` : 'missing'}: npm ci in tools/e2e/ui (lockfile; no browser download)`,
+	);
 	const npm = npmCmd();
 	// npm ci: exactly the committed lockfile, which it never rewrites.
 	const r = await run(npm.cmd, [...npm.pre, 'ci', '--no-audit', '--no-fund'], {
@@ -112,7 +132,9 @@ async function ensurePlaywright() {
 		timeoutMs: 10 * 60_000,
 	});
 	if (r.code !== 0 || !fs.existsSync(installedPj)) {
-		throw new Error(`npm ci in tools/e2e/ui failed (exit ${r.code}):\n${tail(r.stdout + r.stderr)}`);
+		throw new Error(
+			`npm ci in tools/e2e/ui failed (exit ${r.code}):\n${tail(r.stdout + r.stderr)}`,
+		);
 	}
 }
 
@@ -145,7 +167,9 @@ async function main() {
 			} catch (e) {
 				if (isStopping()) return;
 				env[`E2E_INSTALL_ERROR_${l}`] = e.message;
-				console.error(`[test:ui] ERROR: ${getRuntime(l).name} could not be installed; its test will fail.\n${e.message}`);
+				console.error(
+					`[test:ui] ERROR: ${getRuntime(l).name} could not be installed; its test will fail.\n${e.message}`,
+				);
 			}
 		}
 	});
@@ -162,11 +186,21 @@ async function main() {
 		() =>
 			new Promise((resolve) => {
 				// Same process group: Ctrl-C reaches the test file, which stops n8n and chromium.
-				const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...compactReporter(args.passthrough), ...args.passthrough, file], {
-					cwd: REPO_ROOT,
-					env,
-					stdio: 'inherit',
-				});
+				const child = spawn(
+					process.execPath,
+					[
+						'--test',
+						'--test-concurrency=1',
+						...compactReporter(args.passthrough),
+						...args.passthrough,
+						file,
+					],
+					{
+						cwd: REPO_ROOT,
+						env,
+						stdio: 'inherit',
+					},
+				);
 				process.removeAllListeners('SIGINT');
 				process.on('SIGINT', () => {}); // the child got it too; wait for it
 				process.removeAllListeners('SIGTERM');
@@ -176,10 +210,14 @@ async function main() {
 	);
 	fs.rmSync(packDir, { recursive: true, force: true });
 	if (args.lines.includes('1')) {
-		const where = args.updateScreenshots ? 'docs/screenshots/ (updated)' : `${env.UI_SCREENSHOT_DIR} (--update-screenshots writes docs/screenshots/)`;
+		const where = args.updateScreenshots
+			? 'docs/screenshots/ (updated)'
+			: `${env.UI_SCREENSHOT_DIR} (--update-screenshots writes docs/screenshots/)`;
 		say(`screenshots of n8n 1.x: ${where}`);
 	}
-	console.log(`[test:ui] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(Date.now() - t0)}`);
+	console.log(
+		`[test:ui] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(Date.now() - t0)}`,
+	);
 	process.exit(code);
 }
 

@@ -32,6 +32,7 @@ export const optionsCollection: INodeProperties = nodeOptions([
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 30000,
-		description: 'How long to wait for each answer from Jelou, in milliseconds, before giving up (or retrying)',
+		description:
+			'How long to wait for each answer from Jelou, in milliseconds, before giving up (or retrying)',
 	},
 ]);

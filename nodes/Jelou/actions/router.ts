@@ -52,7 +52,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(
 			this.getNode(),
 			`The operation "${operation}" of resource "${resource}" is not supported`,
-			{ description: 'Pick an operation from the list; this workflow may come from a newer version of the node.' },
+			{
+				description:
+					'Pick an operation from the list; this workflow may come from a newer version of the node.',
+			},
 		);
 	}
 

@@ -10,8 +10,16 @@ export function noticeField(name: string, text: string, show: Show): INodeProper
 
 /** How Jelou authenticates itself to the webhook (`authType`): Integration Create and Update. */
 export const WEBHOOK_AUTH_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Bearer Token', value: 'bearer', description: 'Jelou sends the secret as a bearer token in the Authorization header' },
-	{ name: 'API Key', value: 'api_key', description: 'Jelou sends the secret in the X-API-Key header' },
+	{
+		name: 'Bearer Token',
+		value: 'bearer',
+		description: 'Jelou sends the secret as a bearer token in the Authorization header',
+	},
+	{
+		name: 'API Key',
+		value: 'api_key',
+		description: 'Jelou sends the secret in the X-API-Key header',
+	},
 	{ name: 'Basic', value: 'basic', description: 'Authorization: Basic, from user:password' },
 	{ name: 'None', value: 'no_auth', description: 'Only the signature' },
 ];
@@ -72,7 +80,11 @@ export function operationPicker(
 }
 
 /** The Bot ID and User ID fields of an operation on one user's conversation with one bot. */
-export function botAndUserFields(show: Show, botDescription: string, userDescription: string): INodeProperties[] {
+export function botAndUserFields(
+	show: Show,
+	botDescription: string,
+	userDescription: string,
+): INodeProperties[] {
 	return [
 		requiredIdField('botId', 'Bot ID', botDescription, show, 'e.g. 6f0c…'),
 		requiredIdField('userId', 'User ID', userDescription, show, 'e.g. 593987654321'),
@@ -86,7 +98,15 @@ export function messageTextField(
 	description: string,
 	extra: Partial<INodeProperties> = {},
 ): INodeProperties {
-	return { displayName, name, type: 'string', typeOptions: { rows: 3 }, default: '', description, ...extra };
+	return {
+		displayName,
+		name,
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		description,
+		...extra,
+	};
 }
 
 /** The "Additional Fields" collection of one operation. */
@@ -104,5 +124,12 @@ export function additionalFields(show: Show, options: INodeProperties[]): INodeP
 
 /** The "Options" collection of a node, shown for every operation. */
 export function nodeOptions(options: INodeProperties[]): INodeProperties {
-	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options };
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options,
+	};
 }

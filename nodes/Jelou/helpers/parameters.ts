@@ -16,10 +16,14 @@ export function getIdParameter(
 	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
 	const checked = checkId(value);
 	if ('problem' in checked) {
-		throw new NodeOperationError(ctx.getNode(), `${displayName} ${checked.problem} (item ${itemIndex})`, {
-			itemIndex,
-			description: `Set "${displayName}" to the ID from Jelou. When it comes from an expression, check that the input item has a value for it.`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${displayName} ${checked.problem} (item ${itemIndex})`,
+			{
+				itemIndex,
+				description: `Set "${displayName}" to the ID from Jelou. When it comes from an expression, check that the input item has a value for it.`,
+			},
+		);
 	}
 	return checked.id;
 }
@@ -36,7 +40,8 @@ export function getRequiredText(
 	keepSpaces = false,
 ): string {
 	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
-	const raw = value === undefined || value === null || typeof value === 'object' ? '' : String(value);
+	const raw =
+		value === undefined || value === null || typeof value === 'object' ? '' : String(value);
 	const text = keepSpaces ? raw : raw.trim();
 	if (text.trim() === '') {
 		throw new NodeOperationError(ctx.getNode(), `${displayName} is empty (item ${itemIndex})`, {
@@ -64,10 +69,14 @@ export function parseJsonObject(
 		}
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw new NodeOperationError(ctx.getNode(), `${displayName} must be a JSON object (item ${itemIndex})`, {
-			itemIndex,
-			description: 'Write it like {"ticketId": "T-12345"}.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${displayName} must be a JSON object (item ${itemIndex})`,
+			{
+				itemIndex,
+				description: 'Write it like {"ticketId": "T-12345"}.',
+			},
+		);
 	}
 	return parsed as IDataObject;
 }
@@ -95,4 +104,16 @@ export function checkUrl(
 		);
 	}
 	return value;
+}
+
+/** A required URL parameter: filled in, and an absolute http(s) URL (https only when asked). */
+export function getRequiredUrl(
+	ctx: IExecuteFunctions,
+	name: string,
+	displayName: string,
+	itemIndex: number,
+	httpsOnly: boolean,
+): string {
+	const value = getRequiredText(ctx, name, displayName, itemIndex);
+	return checkUrl(ctx, value, displayName, itemIndex, httpsOnly);
 }

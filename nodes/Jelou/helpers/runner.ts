@@ -54,7 +54,9 @@ export async function runForEachItem(
 		} catch (caught) {
 			const error = toNodeError(ctx.getNode(), caught, { itemIndex, redact: settings.redact });
 			if (continueOnFail) {
-				results[itemIndex] = [{ json: { error: error.message }, error, pairedItem: { item: itemIndex } }];
+				results[itemIndex] = [
+					{ json: { error: error.message }, error, pairedItem: { item: itemIndex } },
+				];
 			} else if (!firstFailure || itemIndex < firstFailure.itemIndex) {
 				firstFailure = { itemIndex, error };
 			}
@@ -83,7 +85,10 @@ export async function runForEachItem(
 	// A cancelled run must not look like a complete one: items that never started have no output.
 	const firstUnstarted = results.findIndex((itemResults) => itemResults === undefined);
 	if (signal?.aborted && firstUnstarted !== -1) {
-		throw toNodeError(ctx.getNode(), cancelledError(), { itemIndex: firstUnstarted, redact: settings.redact });
+		throw toNodeError(ctx.getNode(), cancelledError(), {
+			itemIndex: firstUnstarted,
+			redact: settings.redact,
+		});
 	}
 	const output: INodeExecutionData[] = [];
 	for (const itemResults of results) if (itemResults) output.push(...itemResults);

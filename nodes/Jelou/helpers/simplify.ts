@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import type { JelouConversation, SimplifiedConversation } from '../types';
 import { textOf } from './text';
 
@@ -35,4 +37,14 @@ export function simplifyConversation(conversation: JelouConversation): Simplifie
 		botName: text(bot.name),
 		channel: text(bot.type),
 	};
+}
+
+/**
+ * The integration as output: without `authorization`, the webhook secret the user typed, should
+ * Jelou ever echo it (Create and Update).
+ */
+export function withoutWebhookSecret(integration: IDataObject): IDataObject {
+	const output: IDataObject = { ...integration };
+	delete output.authorization;
+	return output;
 }

@@ -29,7 +29,8 @@ export function readAnswer<T>(
 			if (req.dataOptional) return undefined as T;
 			throw new JelouRequestError({
 				message: `Jelou answered HTTP ${status} with an empty body`,
-				description: 'Expected a JSON answer with a "data" field. Try again; if it persists, Jelou may be having problems.',
+				description:
+					'Expected a JSON answer with a "data" field. Try again; if it persists, Jelou may be having problems.',
 				httpCode: status,
 			});
 		}
@@ -66,7 +67,14 @@ export function readAnswer<T>(
 		return envelope.data;
 	}
 
-	throw statusError(status, parsed.kind === 'json' ? parsed.value : parsed.kind === 'text' ? parsed.text : '', contentType, req, response.headers, now);
+	throw statusError(
+		status,
+		parsed.kind === 'json' ? parsed.value : parsed.kind === 'text' ? parsed.text : '',
+		contentType,
+		req,
+		response.headers,
+		now,
+	);
 }
 
 /** Fields of Jelou's envelope (success or error); a bare object has none of them. */
@@ -80,7 +88,9 @@ export function isBareIntegration(value: unknown): boolean {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
 	const record = value as Record<string, unknown>;
 	if (ENVELOPE_FIELDS.some((field) => field in record)) return false;
-	return INTEGRATION_FIELDS.some((field) => typeof record[field] === 'string' && record[field] !== '');
+	return INTEGRATION_FIELDS.some(
+		(field) => typeof record[field] === 'string' && record[field] !== '',
+	);
 }
 
 /** The failure an HTTP status (or a 2xx carrying an error) stands for, in our words. */
@@ -220,7 +230,10 @@ export function bodyExcerpt(text: string, max = 200): string {
 	return plain.length > max ? `${plain.slice(0, max)}…` : plain;
 }
 
-export function headerValue(headers: IN8nHttpFullResponse['headers'] | undefined, name: string): string {
+export function headerValue(
+	headers: IN8nHttpFullResponse['headers'] | undefined,
+	name: string,
+): string {
 	if (!headers) return '';
 	const value = (headers as Record<string, unknown>)[name];
 	if (Array.isArray(value)) return String(value[0] ?? '');
@@ -236,4 +249,3 @@ export function parseRetryAfter(value: string, now = Date.now()): number | undef
 	if (Number.isNaN(date)) return undefined;
 	return Math.max(0, date - now);
 }
-

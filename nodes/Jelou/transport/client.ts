@@ -19,11 +19,7 @@ import { JelouRequestError, cancelledError, withAttempts } from './errors';
 import { networkError } from './network';
 import { AdaptiveConcurrency, FixedConcurrency, type ConcurrencyLimit } from './concurrency';
 import { RequestPacer, realClock, type TransportClock } from './pacer';
-import {
-	DEFAULT_TRANSPORT_SETTINGS,
-	type JelouRequest,
-	type TransportSettings,
-} from './request';
+import { DEFAULT_TRANSPORT_SETTINGS, type JelouRequest, type TransportSettings } from './request';
 
 /**
  * The n8n contexts that call Jelou: the action node's execute() and the trigger's activation
@@ -69,10 +65,22 @@ export class JelouTransport {
 		// loads and decrypts it again for every single request of a long run.
 		const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 		const additional: IAdditionalCredentialOptions | undefined = reference?.id
-			? { credentialsDecrypted: { id: reference.id, name: reference.name, type: CREDENTIAL_TYPE, data: credentials } }
+			? {
+					credentialsDecrypted: {
+						id: reference.id,
+						name: reference.name,
+						type: CREDENTIAL_TYPE,
+						data: credentials,
+					},
+				}
 			: undefined;
 		const deliver: Deliver = async (options) =>
-			(await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, additional)) as IN8nHttpFullResponse;
+			(await ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				CREDENTIAL_TYPE,
+				options,
+				additional,
+			)) as IN8nHttpFullResponse;
 		const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal?.() : undefined;
 		return JelouTransport.withSender(credentials, deliver, settings, signal);
 	}
@@ -248,7 +256,9 @@ function collectSecrets(credentials: IDataObject): string[] {
 		if (typeof value === 'string' && value.length >= 4) secrets.push(value);
 	}
 	if (typeof credentials.clientSecret === 'string' && credentials.clientSecret !== '') {
-		const basic = Buffer.from(`${String(credentials.clientId ?? '')}:${credentials.clientSecret}`).toString('base64');
+		const basic = Buffer.from(
+			`${String(credentials.clientId ?? '')}:${credentials.clientSecret}`,
+		).toString('base64');
 		secrets.push(basic);
 	}
 	return secrets;

@@ -78,7 +78,11 @@ export interface NodeErrorOptions {
  * The one conversion of a failed Jelou request into n8n's NodeApiError, for the action node
  * (with the item's index) and the trigger's activation hooks (with what was being done).
  */
-export function toNodeApiError(node: INode, error: JelouRequestError, options: NodeErrorOptions = {}): NodeApiError {
+export function toNodeApiError(
+	node: INode,
+	error: JelouRequestError,
+	options: NodeErrorOptions = {},
+): NodeApiError {
 	const redact = options.redact ?? ((text: string) => text);
 	const message = redact(options.action ? `${options.action}: ${error.message}` : error.message);
 	const description = redact(`${error.description}${options.hint ?? ''}`);

@@ -21,4 +21,9 @@ export {
 	type NodeErrorOptions,
 } from './errors';
 export { RequestPacer, realClock, waitUnlessCancelled, type TransportClock } from './pacer';
-export { ADAPTIVE_CEILING, AdaptiveConcurrency, FixedConcurrency, type ConcurrencyLimit } from './concurrency';
+export {
+	ADAPTIVE_CEILING,
+	AdaptiveConcurrency,
+	FixedConcurrency,
+	type ConcurrencyLimit,
+} from './concurrency';

@@ -39,7 +39,12 @@ const NETWORK_CODE_TEXT: Record<string, string> = {
 const INTERRUPTED_CODES = new Set(['ECONNRESET', 'EPIPE']);
 /** axios' code for an answer whose body was cut short ("stream has been aborted"). */
 const BODY_CUT_CODE = 'ERR_BAD_RESPONSE';
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const TIMEOUT_CODES = new Set([
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 const ERROR_CODE = /^(E[A-Z0-9_]+|ERR_[A-Z0-9_]+|CERT_[A-Z0-9_]+)$/;
 const HTTP_STATUS = /^\d{3}$/;
 
@@ -73,7 +78,8 @@ function originalMessage(error: unknown): string {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
 		const candidate = current as { message?: unknown; messages?: unknown; cause?: unknown };
-		if (typeof candidate.message === 'string' && candidate.message !== '') message = candidate.message;
+		if (typeof candidate.message === 'string' && candidate.message !== '')
+			message = candidate.message;
 		if (Array.isArray(candidate.messages)) {
 			const last: unknown = candidate.messages[candidate.messages.length - 1];
 			if (typeof last === 'string' && last !== '') message = last;
@@ -97,12 +103,18 @@ function hostOf(url: string): string {
  * by its code, or by the clock when the time-out fired while the body was still arriving (axios
  * then reports only the broken body).
  */
-export function networkError(error: unknown, url: string, elapsedMs: number, timeoutMs: number): JelouRequestError {
+export function networkError(
+	error: unknown,
+	url: string,
+	elapsedMs: number,
+	timeoutMs: number,
+): JelouRequestError {
 	const { code, answerStarted } = readFailureCode(error);
 	const host = hostOf(url);
 	const interrupted = answerStarted || (code !== undefined && INTERRUPTED_CODES.has(code));
 	const timedOut =
-		(code !== undefined && TIMEOUT_CODES.has(code)) || (interrupted && timeoutMs > 0 && elapsedMs >= timeoutMs);
+		(code !== undefined && TIMEOUT_CODES.has(code)) ||
+		(interrupted && timeoutMs > 0 && elapsedMs >= timeoutMs);
 	if (timedOut) {
 		return new JelouRequestError({
 			message: 'The request to Jelou timed out',
@@ -118,7 +130,8 @@ export function networkError(error: unknown, url: string, elapsedMs: number, tim
 			retryable: true,
 		});
 	}
-	const reason = (code && NETWORK_CODE_TEXT[code]) || originalMessage(error) || 'the request failed';
+	const reason =
+		(code && NETWORK_CODE_TEXT[code]) || originalMessage(error) || 'the request failed';
 	return new JelouRequestError({
 		message: 'Could not reach Jelou',
 		description: `Request to ${host} failed: ${reason}${code ? ` (${code})` : ''}. Check the Base URL of the credential and the network.`,

@@ -48,7 +48,9 @@ export async function waitUnlessCancelled(ms: number, signal?: AbortSignal): Pro
 }
 
 function untilAborted(signal: AbortSignal): Promise<void> {
-	return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+	return new Promise((resolve) =>
+		signal.addEventListener('abort', () => resolve(), { once: true }),
+	);
 }
 
 /** The real time, and waits that end early when the execution is cancelled. */
@@ -144,7 +146,8 @@ export class RequestPacer {
 		const inWindow = (at: number) => at > from && at <= reference;
 		const firstThrottle = this.spacingMs === 0;
 		// A 429 soon after a speed-up: the faster rate was too fast, wait longer before the next try.
-		if (now - this.lastSpeedUp < 2 * this.windowMs) this.quietWindows = Math.min(60, this.quietWindows * 2);
+		if (now - this.lastSpeedUp < 2 * this.windowMs)
+			this.quietWindows = Math.min(60, this.quietWindows * 2);
 
 		const accepted = this.starts.filter(inWindow).length - this.refused.filter(inWindow).length;
 		const measured =

@@ -41,7 +41,10 @@ export const PROJECT_REFUSED =
  * `helpers.request`. So the credential's own `authenticate` is applied here, as n8n applies it to
  * every node request, and statuses are returned rather than thrown, as the transport expects.
  */
-function credentialTestSender(helpers: ICredentialTestFunctions['helpers'], credentials: ICredentialDataDecryptedObject): Deliver {
+function credentialTestSender(
+	helpers: ICredentialTestFunctions['helpers'],
+	credentials: ICredentialDataDecryptedObject,
+): Deliver {
 	const credentialType = new JelouApi();
 	return async (options) => {
 		const authenticated = await credentialType.authenticate(credentials, { ...options });
@@ -80,7 +83,11 @@ export async function testJelouCredential(
 	const data = credential.data ?? {};
 	let transport: JelouTransport;
 	try {
-		transport = JelouTransport.withSender(data, credentialTestSender(this.helpers, data), PROBE_SETTINGS);
+		transport = JelouTransport.withSender(
+			data,
+			credentialTestSender(this.helpers, data),
+			PROBE_SETTINGS,
+		);
 	} catch (error) {
 		return { status: 'Error', message: describeFailure(error) };
 	}
@@ -88,7 +95,11 @@ export async function testJelouCredential(
 	const projectId = 'id' in checked ? checked.id : undefined;
 
 	const failure = await transport
-		.request({ method: 'GET', path: ['external-support', projectId ?? PLACEHOLDER_PROJECT], bareShape: 'integration' })
+		.request({
+			method: 'GET',
+			path: ['external-support', projectId ?? PLACEHOLDER_PROJECT],
+			bareShape: 'integration',
+		})
 		.then(
 			() => undefined,
 			(error: unknown) => error,

@@ -66,4 +66,3 @@ export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = {
 	retryBaseMs: 500,
 	retryMaxWaitMs: 30_000,
 };
-

@@ -76,7 +76,11 @@ export type FreshnessProblem = 'tooOld' | 'inFuture' | 'invalid';
  * clock is refused; `maxAgeSeconds` 0 turns the check off. Events without a timestamp pass, since
  * Jelou documents the field only for some events.
  */
-export function checkFreshness(body: Dict, maxAgeSeconds: number, now: number): FreshnessProblem | undefined {
+export function checkFreshness(
+	body: Dict,
+	maxAgeSeconds: number,
+	now: number,
+): FreshnessProblem | undefined {
 	if (!(maxAgeSeconds > 0)) return undefined;
 	const time = eventTime(body);
 	if (time.kind === 'absent') return undefined;
@@ -93,7 +97,11 @@ function conversationId(body: Dict): string | undefined {
 		const id = firstText(conversation.id, conversation._id);
 		if (id !== undefined) return id;
 	}
-	return firstText(typeof conversation === 'string' ? conversation : undefined, body.conversation_id, body.conversationId);
+	return firstText(
+		typeof conversation === 'string' ? conversation : undefined,
+		body.conversation_id,
+		body.conversationId,
+	);
 }
 
 /** `{ id, names }`, the shape Get Conversation uses for `User`, from the event's `contact`. */
@@ -147,13 +155,19 @@ export function toOutputItem(body: Dict): IDataObject {
 	if (name === EVENT_CONVERSATION_START || name === EVENT_MESSAGE) item.state = 'active';
 	if (name === EVENT_CONVERSATION_CLOSE) {
 		item.state = 'closed';
-		set('endedReason', firstText(body.reason, body.endedReason, body.ended_reason, body.close_reason));
+		set(
+			'endedReason',
+			firstText(body.reason, body.endedReason, body.ended_reason, body.close_reason),
+		);
 	}
 	set('User', userOf(body));
 	set('Bot', botOf(body));
 	if (name === EVENT_MESSAGE) set('message', messageValue(body.value));
 	if (name === EVENT_CONVERSATION_CLOSE) {
-		set('closingMessage', messageValue(body.message ?? body.closingMessage ?? body.closing_message));
+		set(
+			'closingMessage',
+			messageValue(body.message ?? body.closingMessage ?? body.closing_message),
+		);
 	}
 	item.payload = body as IDataObject;
 	return item;

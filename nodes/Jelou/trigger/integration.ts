@@ -48,7 +48,11 @@ export class IntegrationCalls {
 		readonly projectId: string,
 	) {}
 
-	static async open(hook: IHookFunctions, projectId: string, action: string): Promise<IntegrationCalls> {
+	static async open(
+		hook: IHookFunctions,
+		projectId: string,
+		action: string,
+	): Promise<IntegrationCalls> {
 		try {
 			return new IntegrationCalls(await JelouTransport.create(hook, TRANSPORT_SETTINGS), projectId);
 		} catch (error) {
@@ -125,7 +129,12 @@ export class IntegrationCalls {
 	}
 
 	/** Our error for a failed step, with the secrets (and the given values) scrubbed. */
-	error(hook: IHookFunctions, error: unknown, action: string, options: { hint?: string; secrets?: unknown[] } = {}) {
+	error(
+		hook: IHookFunctions,
+		error: unknown,
+		action: string,
+		options: { hint?: string; secrets?: unknown[] } = {},
+	) {
 		return toNodeError(hook.getNode(), error, {
 			action,
 			hint: options.hint,

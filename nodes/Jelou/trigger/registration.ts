@@ -2,10 +2,19 @@ import { randomBytes } from 'crypto';
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { checkId } from '../helpers/ids';
 import { textOf } from '../helpers/text';
 import { CREDENTIAL_TYPE, JelouRequestError } from '../transport';
 import { IntegrationCalls, type IntegrationState, mayHaveApplied } from './integration';
+import {
+	REGISTRATION_KEY,
+	type Registration,
+	modeOf,
+	readRegistration,
+	registrationEnabled,
+	requireProjectId,
+	requireWebhookUrl,
+	sameCreation,
+} from './record';
 
 /**
  * Optional registration of the trigger's URL as the webhook of a project's External Support
@@ -22,79 +31,6 @@ import { IntegrationCalls, type IntegrationState, mayHaveApplied } from './integ
  *
  * A failed step leaves Jelou as it was: a write that may have been applied is undone.
  */
-
-/** Key of the registration record in the node's static data. */
-export const REGISTRATION_KEY = 'jelouRegistration';
-
-/** A type alias rather than an interface, so that it fits n8n's static data (IDataObject) as it is. */
-export type Registration = {
-	projectId: string;
-	/** The n8n webhook URL the integration was pointed at. */
-	webhookUrl: string;
-	/** Bearer token Jelou sends with every event of this registration. */
-	webhookToken: string;
-	/**
-	 * `created`: this trigger created the integration (deactivation deletes it). `updated`: it
-	 * pointed an existing one at itself (deactivation points it back). Records written before
-	 * Update existed have none; see `modeOf`.
-	 */
-	mode?: 'created' | 'updated';
-	/** Only when created here: the one-time signing secret, which verifies the events. */
-	signingSecret?: string;
-	/** `createdAt` of the integration created here: tells a later re-creation by someone else apart. */
-	integrationCreatedAt?: string;
-	/** What the integration pointed at before (`updated`), put back on deactivation. */
-	previousWebhookUrl?: string;
-	previousAuthType?: string;
-	registeredAt: string;
-};
-
-export function readRegistration(staticData: IDataObject): Registration | undefined {
-	const record = staticData[REGISTRATION_KEY];
-	if (!record || typeof record !== 'object' || Array.isArray(record)) return undefined;
-	const candidate = record as IDataObject;
-	if (!textOf(candidate.projectId) || !textOf(candidate.webhookUrl) || !textOf(candidate.webhookToken)) return undefined;
-	return candidate as Registration;
-}
-
-/** Records of older versions (which always created) replaced a previous URL or created anew. */
-function modeOf(record: Registration): 'created' | 'updated' {
-	return record.mode ?? (record.previousWebhookUrl ? 'updated' : 'created');
-}
-
-/** Whether the integration is still the one this trigger created (unknown dates count as the same). */
-function sameCreation(record: Registration, current: IntegrationState): boolean {
-	return !record.integrationCreatedAt || !current.createdAt || record.integrationCreatedAt === current.createdAt;
-}
-
-/** Whether the "Register Webhook in Jelou" switch is on. */
-export function registrationEnabled(ctx: Pick<IHookFunctions, 'getNodeParameter'>): boolean {
-	return ctx.getNodeParameter('registerWebhook', false) === true;
-}
-
-/** The Project ID parameter, cleaned; undefined when blank or unusable in a URL. */
-export function projectIdParameter(ctx: Pick<IHookFunctions, 'getNodeParameter'>): string | undefined {
-	const checked = checkId(ctx.getNodeParameter('projectId', ''));
-	return 'id' in checked ? checked.id : undefined;
-}
-
-function requireProjectId(hook: IHookFunctions): string {
-	const checked = checkId(hook.getNodeParameter('projectId', ''));
-	if ('problem' in checked) {
-		throw new NodeOperationError(hook.getNode(), `The Project ID ${checked.problem}`, {
-			description: 'Register Webhook in Jelou needs the ID of the Jelou project whose integration should send events to this trigger.',
-		});
-	}
-	return checked.id;
-}
-
-function requireWebhookUrl(hook: IHookFunctions): string {
-	const url = hook.getNodeWebhookUrl('default');
-	if (!url) {
-		throw new NodeOperationError(hook.getNode(), 'n8n could not tell the webhook URL of this trigger');
-	}
-	return url;
-}
 
 async function hasCredentialSigningSecret(hook: IHookFunctions): Promise<boolean> {
 	const credentials = await hook.getCredentials(CREDENTIAL_TYPE);
@@ -119,22 +55,41 @@ export async function registrationExists(hook: IHookFunctions): Promise<boolean>
 	});
 	if (!current || current.webhookUrl !== webhookUrl) return false;
 	if (!stored || stored.projectId !== projectId || stored.webhookUrl !== webhookUrl) return false;
-	if (modeOf(stored) === 'created') return stored.signingSecret !== undefined && sameCreation(stored, current);
+	if (modeOf(stored) === 'created')
+		return stored.signingSecret !== undefined && sameCreation(stored, current);
 	return true;
 }
 
 /** What this activation starts from: how the integration is registered, and what to put back later. */
-function planFor(own: Registration | undefined, current: IntegrationState, webhookUrl: string): Partial<Registration> {
-	const pointsAtUs = current.webhookUrl === webhookUrl || (own !== undefined && current.webhookUrl === own.webhookUrl);
+function planFor(
+	own: Registration | undefined,
+	current: IntegrationState,
+	webhookUrl: string,
+): Partial<Registration> {
+	const pointsAtUs =
+		current.webhookUrl === webhookUrl ||
+		(own !== undefined && current.webhookUrl === own.webhookUrl);
 	if (!pointsAtUs) {
-		return { mode: 'updated', previousWebhookUrl: current.webhookUrl, previousAuthType: current.authType };
+		return {
+			mode: 'updated',
+			previousWebhookUrl: current.webhookUrl,
+			previousAuthType: current.authType,
+		};
 	}
 	// Registering again over this node's own registration (a new n8n URL, lost token…).
 	if (own && modeOf(own) === 'created' && own.signingSecret && sameCreation(own, current)) {
-		return { mode: 'created', signingSecret: own.signingSecret, integrationCreatedAt: own.integrationCreatedAt };
+		return {
+			mode: 'created',
+			signingSecret: own.signingSecret,
+			integrationCreatedAt: own.integrationCreatedAt,
+		};
 	}
 	if (own && modeOf(own) === 'updated') {
-		return { mode: 'updated', previousWebhookUrl: own.previousWebhookUrl, previousAuthType: own.previousAuthType };
+		return {
+			mode: 'updated',
+			previousWebhookUrl: own.previousWebhookUrl,
+			previousAuthType: own.previousAuthType,
+		};
 	}
 	// It already pointed here without a record of ours: there is nothing known to put back.
 	return { mode: 'updated' };
@@ -168,7 +123,10 @@ export async function createRegistration(hook: IHookFunctions): Promise<boolean>
 	const fail = (error: unknown, undoText = '') => {
 		const status = error instanceof JelouRequestError ? error.httpCode : undefined;
 		const validation = status === 400 || status === 422;
-		return calls.error(hook, error, action, { hint: `${validation ? hint : ''}${undoText}`, secrets: [webhookToken] });
+		return calls.error(hook, error, action, {
+			hint: `${validation ? hint : ''}${undoText}`,
+			secrets: [webhookToken],
+		});
 	};
 
 	let plan: Partial<Registration>;
@@ -182,18 +140,34 @@ export async function createRegistration(hook: IHookFunctions): Promise<boolean>
 				// Leave the project as it was: without an integration.
 				undoText = await calls
 					.read()
-					.then(async (after) => (after?.webhookUrl === webhookUrl ? await calls.remove() : undefined))
-					.then(() => '', (undoError: unknown) => undoFailure(calls, undoError));
+					.then(async (after) =>
+						after?.webhookUrl === webhookUrl ? await calls.remove() : undefined,
+					)
+					.then(
+						() => '',
+						(undoError: unknown) => undoFailure(calls, undoError),
+					);
 			}
 			throw fail(error, undoText);
 		}
 		if (!created.signingSecret) {
-			const undoText = await calls.remove().then(() => ' The integration was deleted again.', (undoError: unknown) => undoFailure(calls, undoError));
-			throw new NodeOperationError(hook.getNode(), 'Jelou created the integration but returned no signing secret', {
-				description: `Without it this trigger cannot verify events.${undoText} Create the integration with the Jelou node (Integration → Create), copy its signingSecret into the credential's Signing Secret, then activate again.`,
-			});
+			const undoText = await calls.remove().then(
+				() => ' The integration was deleted again.',
+				(undoError: unknown) => undoFailure(calls, undoError),
+			);
+			throw new NodeOperationError(
+				hook.getNode(),
+				'Jelou created the integration but returned no signing secret',
+				{
+					description: `Without it this trigger cannot verify events.${undoText} Create the integration with the Jelou node (Integration → Create), copy its signingSecret into the credential's Signing Secret, then activate again.`,
+				},
+			);
 		}
-		plan = { mode: 'created', signingSecret: created.signingSecret, integrationCreatedAt: created.createdAt };
+		plan = {
+			mode: 'created',
+			signingSecret: created.signingSecret,
+			integrationCreatedAt: created.createdAt,
+		};
 	} else {
 		plan = planFor(own, current, webhookUrl);
 		if (plan.mode === 'updated' && !(await hasCredentialSigningSecret(hook))) {
@@ -215,15 +189,26 @@ export async function createRegistration(hook: IHookFunctions): Promise<boolean>
 				if (current.authType) back.authType = current.authType;
 				undoText = await calls
 					.read()
-					.then(async (after) => (after?.webhookUrl === webhookUrl ? await calls.update(back) : undefined))
-					.then(() => '', (undoError: unknown) => undoFailure(calls, undoError));
+					.then(async (after) =>
+						after?.webhookUrl === webhookUrl ? await calls.update(back) : undefined,
+					)
+					.then(
+						() => '',
+						(undoError: unknown) => undoFailure(calls, undoError),
+					);
 			}
 			throw fail(error, undoText);
 		}
 	}
 
-	const registration: Registration = { projectId, webhookUrl, webhookToken, registeredAt: new Date().toISOString() };
-	for (const [key, value] of Object.entries(plan)) if (value !== undefined) Object.assign(registration, { [key]: value });
+	const registration: Registration = {
+		projectId,
+		webhookUrl,
+		webhookToken,
+		registeredAt: new Date().toISOString(),
+	};
+	for (const [key, value] of Object.entries(plan))
+		if (value !== undefined) Object.assign(registration, { [key]: value });
 	staticData[REGISTRATION_KEY] = registration;
 	return true;
 }

@@ -8,7 +8,7 @@ import {
 	projectIdParameter,
 	readRegistration,
 	registrationEnabled,
-} from './registration';
+} from './record';
 
 /**
  * The body as received. n8n keeps the exact bytes in `rawBody` (read before parsing, in 1.x and
@@ -19,8 +19,10 @@ export function readBody(ctx: IWebhookFunctions): { raw?: Buffer; body: ParsedBo
 	const rawBody: unknown = Reflect.get(ctx.getRequestObject(), 'rawBody');
 	if (Buffer.isBuffer(rawBody)) return { raw: rawBody, body: parseBody(rawBody) };
 	const parsed = ctx.getBodyData() as unknown;
-	if (typeof parsed === 'string') return { raw: Buffer.from(parsed, 'utf8'), body: parseBody(parsed) };
-	if (eventObject({ kind: 'json', value: parsed })) return { body: { kind: 'json', value: parsed } };
+	if (typeof parsed === 'string')
+		return { raw: Buffer.from(parsed, 'utf8'), body: parseBody(parsed) };
+	if (eventObject({ kind: 'json', value: parsed }))
+		return { body: { kind: 'json', value: parsed } };
 	return { body: { kind: 'empty' } };
 }
 
@@ -33,7 +35,11 @@ export function eventObject(body: ParsedBody): Record<string, unknown> | undefin
 }
 
 /** Answers the request now with a JSON error and starts nothing. */
-export function refuse(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+export function refuse(
+	ctx: IWebhookFunctions,
+	status: number,
+	body: IDataObject,
+): IWebhookResponseData {
 	ctx.getResponseObject().status(status).json(body);
 	return { noWebhookResponse: true };
 }

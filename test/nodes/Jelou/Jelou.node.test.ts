@@ -1,7 +1,10 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { Jelou } from '../../../nodes/Jelou/Jelou.node';
-import { DEFAULT_FIXED_CONCURRENCY, DEFAULT_TRANSPORT_SETTINGS } from '../../../nodes/Jelou/transport';
+import {
+	DEFAULT_FIXED_CONCURRENCY,
+	DEFAULT_TRANSPORT_SETTINGS,
+} from '../../../nodes/Jelou/transport';
 import codex from '../../../nodes/Jelou/Jelou.node.json';
 
 const { description } = new Jelou();
@@ -12,22 +15,34 @@ describe('Jelou node description', () => {
 		expect(description.name).toBe('jelou');
 		expect(description.displayName).toBe('Jelou');
 		expect(description.version).toBe(1);
-		expect(description.credentials).toEqual([{ name: 'jelouApi', required: true, testedBy: 'jelouApiTest' }]);
+		expect(description.credentials).toEqual([
+			{ name: 'jelouApi', required: true, testedBy: 'jelouApiTest' },
+		]);
 		const resource = byName('resource')[0];
-		expect((resource.options as INodePropertyOptions[]).map((o) => o.value)).toContain('conversation');
-		const operation = byName('operation').find((p) => p.displayOptions?.show?.resource?.includes('conversation'));
+		expect((resource.options as INodePropertyOptions[]).map((o) => o.value)).toContain(
+			'conversation',
+		);
+		const operation = byName('operation').find((p) =>
+			p.displayOptions?.show?.resource?.includes('conversation'),
+		);
 		const get = (operation?.options as INodePropertyOptions[]).find((o) => o.value === 'get');
 		expect(get?.action).toBe('Get a conversation');
 		for (const name of ['conversationId', 'simplify']) expect(byName(name)).toHaveLength(1);
 		// One Project ID field per resource, each shown only for its resource.
 		const projectFields = byName('projectId').map((p) => p.displayOptions?.show?.resource);
 		expect(projectFields).toEqual([['conversation'], ['message'], ['integration']]);
-		expect((resource.options as INodePropertyOptions[]).map((o) => o.value)).toEqual(['conversation', 'integration', 'message']);
+		expect((resource.options as INodePropertyOptions[]).map((o) => o.value)).toEqual([
+			'conversation',
+			'integration',
+			'message',
+		]);
 	});
 
 	it('offers every operation with an action text', () => {
 		const actions = byName('operation').flatMap((op) =>
-			(op.options as INodePropertyOptions[]).map((o) => `${op.displayOptions?.show?.resource?.[0]}:${o.value}:${o.action}`),
+			(op.options as INodePropertyOptions[]).map(
+				(o) => `${op.displayOptions?.show?.resource?.[0]}:${o.value}:${o.action}`,
+			),
 		);
 		expect(actions.sort()).toEqual([
 			'conversation:close:Close a conversation',

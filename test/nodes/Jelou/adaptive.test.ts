@@ -40,7 +40,8 @@ async function slowServer(delayMs: number, hold?: { holdUntil: number; total: nu
 			return;
 		}
 		held.push(answer);
-		if (held.length === hold.holdUntil || arrived === hold.total) held.splice(0).forEach((send) => send());
+		if (held.length === hold.holdUntil || arrived === hold.total)
+			held.splice(0).forEach((send) => send());
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
@@ -84,7 +85,18 @@ describe('Concurrency option', () => {
 		// load, not the server's. Date (the transport's clock) stands still here: every answer
 		// counts as equally fast, so the climb does not depend on how busy the machine is.
 		jest.useFakeTimers({
-			doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+			doNotFake: [
+				'hrtime',
+				'nextTick',
+				'performance',
+				'queueMicrotask',
+				'setImmediate',
+				'clearImmediate',
+				'setInterval',
+				'clearInterval',
+				'setTimeout',
+				'clearTimeout',
+			],
 		});
 		const server = await slowServer(20);
 		try {

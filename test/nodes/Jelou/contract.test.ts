@@ -44,7 +44,12 @@ interface Seen {
 }
 
 /** Answers `answer` to the documented method and path, and records what reached the wire. */
-function serve(endpoint: DocumentedEndpoint, answer: { status: number; body: unknown }, seen: Seen[], base = BASE_PATH) {
+function serve(
+	endpoint: DocumentedEndpoint,
+	answer: { status: number; body: unknown },
+	seen: Seen[],
+	base = BASE_PATH,
+) {
 	const documented = endpoint.request[0];
 	const path = base + documentedPath(documented.path, { projectId: DOC_PROJECT_ID });
 	return nock(GATEWAY)
@@ -68,17 +73,36 @@ function expectedData(answer: DocumentedAnswer): IDataObject {
 
 /** Parameters that make each operation send the API-reference request of its page. */
 const PARAMS: Record<keyof typeof INTEGRATION_ENDPOINTS, Record<string, unknown>> = {
-	create: { webhookUrl: 'https://my-system.com/webhook/jelou', webhookAuthType: 'bearer', webhookSecret: 'my-secret-token' },
+	create: {
+		webhookUrl: 'https://my-system.com/webhook/jelou',
+		webhookAuthType: 'bearer',
+		webhookSecret: 'my-secret-token',
+	},
 	get: {},
 	update: {
-		updateFields: { webhookUrl: 'https://my-system.com/webhook/jelou-v2', webhookAuthType: 'bearer', webhookSecret: 'hook-token' },
+		updateFields: {
+			webhookUrl: 'https://my-system.com/webhook/jelou-v2',
+			webhookAuthType: 'bearer',
+			webhookSecret: 'hook-token',
+		},
 	},
 	delete: {},
 };
 
-async function run(operation: keyof typeof PARAMS, extra: Record<string, unknown> = {}, creds = credentials) {
+async function run(
+	operation: keyof typeof PARAMS,
+	extra: Record<string, unknown> = {},
+	creds = credentials,
+) {
 	return await runNode(node, {
-		params: { resource: 'integration', operation, projectId: DOC_PROJECT_ID, options: { maxRetries: 0 }, ...PARAMS[operation], ...extra },
+		params: {
+			resource: 'integration',
+			operation,
+			projectId: DOC_PROJECT_ID,
+			options: { maxRetries: 0 },
+			...PARAMS[operation],
+			...extra,
+		},
 		credentials: creds,
 		continueOnFail: true,
 	});
@@ -95,7 +119,8 @@ afterAll(() => nock.enableNetConnect());
 describe('every documented success sample of the integration pages is read', () => {
 	const cases: Array<[string, keyof typeof PARAMS, DocumentedAnswer]> = [];
 	for (const [operation, endpoint] of Object.entries(INTEGRATION_ENDPOINTS)) {
-		for (const answer of endpoint.success) cases.push([`${operation}: ${answer.name}`, operation as keyof typeof PARAMS, answer]);
+		for (const answer of endpoint.success)
+			cases.push([`${operation}: ${answer.name}`, operation as keyof typeof PARAMS, answer]);
 	}
 
 	it.each(cases)('%s', async (_name, operation, answer) => {
@@ -135,7 +160,8 @@ describe('the node sends exactly the documented request', () => {
 	function expectDocumentedHeaders(seen: Seen, withBody: boolean) {
 		expect(seen.headers[DOC_AUTH_HEADERS.apiKey]).toBe(TEST_API_KEY);
 		expect(seen.headers[DOC_AUTH_HEADERS.basic]).toBeUndefined();
-		if (withBody) expect(String(seen.headers['content-type'])).toContain(DOC_AUTH_HEADERS.contentType);
+		if (withBody)
+			expect(String(seen.headers['content-type'])).toContain(DOC_AUTH_HEADERS.contentType);
 	}
 
 	it('Create: POST {projectId} with webhookUrl, authType and authorization (the API-reference body)', async () => {
@@ -145,8 +171,14 @@ describe('the node sends exactly the documented request', () => {
 		expect(seen[0].method).toBe('POST');
 		expect(seen[0].path).toBe(`${BASE_PATH}/external-support/${DOC_PROJECT_ID}`);
 		const body = sentBody(seen[0]);
-		expect(Object.keys(body!).sort()).toEqual(Object.keys(createIntegration.request[0].body!).sort());
-		expect(body).toEqual({ webhookUrl: 'https://my-system.com/webhook/jelou', authType: 'bearer', authorization: 'my-secret-token' });
+		expect(Object.keys(body!).sort()).toEqual(
+			Object.keys(createIntegration.request[0].body!).sort(),
+		);
+		expect(body).toEqual({
+			webhookUrl: 'https://my-system.com/webhook/jelou',
+			authType: 'bearer',
+			authorization: 'my-secret-token',
+		});
 		for (const field of createIntegration.requiredBody) expect(body).toHaveProperty(field);
 		expectDocumentedHeaders(seen[0], true);
 	});
@@ -155,7 +187,11 @@ describe('the node sends exactly the documented request', () => {
 		const seen: Seen[] = [];
 		serve(getIntegration, getIntegration.success[0], seen);
 		await run('get');
-		expect(seen[0]).toMatchObject({ method: 'GET', path: `${BASE_PATH}/external-support/${DOC_PROJECT_ID}`, body: '' });
+		expect(seen[0]).toMatchObject({
+			method: 'GET',
+			path: `${BASE_PATH}/external-support/${DOC_PROJECT_ID}`,
+			body: '',
+		});
 		expectDocumentedHeaders(seen[0], false);
 	});
 
@@ -166,8 +202,14 @@ describe('the node sends exactly the documented request', () => {
 		expect(seen[0].method).toBe('PATCH');
 		expect(seen[0].path).toBe(`${BASE_PATH}/external-support/${DOC_PROJECT_ID}`);
 		const body = sentBody(seen[0]);
-		expect(Object.keys(body!).sort()).toEqual(Object.keys(updateIntegration.request[0].body!).sort());
-		expect(body).toEqual({ webhookUrl: 'https://my-system.com/webhook/jelou-v2', authType: 'bearer', authorization: 'hook-token' });
+		expect(Object.keys(body!).sort()).toEqual(
+			Object.keys(updateIntegration.request[0].body!).sort(),
+		);
+		expect(body).toEqual({
+			webhookUrl: 'https://my-system.com/webhook/jelou-v2',
+			authType: 'bearer',
+			authorization: 'hook-token',
+		});
 		expectDocumentedHeaders(seen[0], true);
 	});
 
@@ -182,7 +224,11 @@ describe('the node sends exactly the documented request', () => {
 		const seen: Seen[] = [];
 		serve(deleteIntegration, deleteIntegration.success[1], seen);
 		await run('delete');
-		expect(seen[0]).toMatchObject({ method: 'DELETE', path: `${BASE_PATH}/external-support/${DOC_PROJECT_ID}`, body: '' });
+		expect(seen[0]).toMatchObject({
+			method: 'DELETE',
+			path: `${BASE_PATH}/external-support/${DOC_PROJECT_ID}`,
+			body: '',
+		});
 		expectDocumentedHeaders(seen[0], false);
 	});
 
@@ -197,8 +243,17 @@ describe('the node sends exactly the documented request', () => {
 
 	it('the /platform/v1 base some doc pages print works when set as the Base URL', async () => {
 		const seen: Seen[] = [];
-		serve(deleteIntegration, deleteIntegration.success[0], seen, new URL(DOC_ALTERNATIVE_BASE_URL).pathname);
-		const { output } = await run('delete', {}, { ...credentials, baseUrl: DOC_ALTERNATIVE_BASE_URL });
+		serve(
+			deleteIntegration,
+			deleteIntegration.success[0],
+			seen,
+			new URL(DOC_ALTERNATIVE_BASE_URL).pathname,
+		);
+		const { output } = await run(
+			'delete',
+			{},
+			{ ...credentials, baseUrl: DOC_ALTERNATIVE_BASE_URL },
+		);
 		expect(seen[0].path).toBe(`/platform/v1/external-support/${DOC_PROJECT_ID}`);
 		expect(output[0].json).toEqual({ deleted: true, projectId: DOC_PROJECT_ID });
 	});
@@ -214,7 +269,8 @@ describe('every documented error status of the integration pages becomes our mes
 	};
 	const cases: Array<[string, keyof typeof PARAMS, number]> = [];
 	for (const [operation, endpoint] of Object.entries(INTEGRATION_ENDPOINTS)) {
-		for (const status of endpoint.errorStatuses) cases.push([`${operation} ${status}`, operation as keyof typeof PARAMS, status]);
+		for (const status of endpoint.errorStatuses)
+			cases.push([`${operation} ${status}`, operation as keyof typeof PARAMS, status]);
 	}
 
 	it.each(cases)('%s', async (_name, operation, status) => {
@@ -222,7 +278,10 @@ describe('every documented error status of the integration pages becomes our mes
 		const { output } = await run(operation);
 		const error = output[0].error as NodeApiError;
 		// Create's 404 is about the project, not an integration (there is none yet to find).
-		const message = operation === 'create' && status === 404 ? `Jelou found no project '${DOC_PROJECT_ID}' (HTTP 404)` : expected[status];
+		const message =
+			operation === 'create' && status === 404
+				? `Jelou found no project '${DOC_PROJECT_ID}' (HTTP 404)`
+				: expected[status];
 		expect(output[0].json).toEqual({ error: message });
 		expect(error.httpCode).toBe(String(status));
 		expect(error.context.itemIndex).toBe(0);
@@ -232,7 +291,10 @@ describe('every documented error status of the integration pages becomes our mes
 describe('answers in neither documented shape still fail clearly', () => {
 	it.each([
 		['an object with none of the integration fields', { ok: true }],
-		['an envelope whose data is null', { message: ['done'], statusMessage: 'success', status: 1, data: null }],
+		[
+			'an envelope whose data is null',
+			{ message: ['done'], statusMessage: 'success', status: 1, data: null },
+		],
 	])('Get: %s', async (_name, body) => {
 		serve(getIntegration, { status: 200, body }, []);
 		const { output } = await run('get');
@@ -250,7 +312,13 @@ describe('answers in neither documented shape still fail clearly', () => {
 			.get(`${BASE_PATH}/external-support/${DOC_PROJECT_ID}/conversations/CONVERSATION_ID`)
 			.reply(200, getConversation.success[0].body.data as nock.Body);
 		const { output } = await runNode(node, {
-			params: { resource: 'conversation', operation: 'get', projectId: DOC_PROJECT_ID, conversationId: 'CONVERSATION_ID', options: {} },
+			params: {
+				resource: 'conversation',
+				operation: 'get',
+				projectId: DOC_PROJECT_ID,
+				conversationId: 'CONVERSATION_ID',
+				options: {},
+			},
 			credentials,
 			continueOnFail: true,
 		});
@@ -268,7 +336,13 @@ describe('Get conversation', () => {
 				return [200, getConversation.success[0].body as nock.Body];
 			});
 		const { output } = await runNode(node, {
-			params: { resource: 'conversation', operation: 'get', projectId: DOC_PROJECT_ID, conversationId: 'CONVERSATION_ID', options: {} },
+			params: {
+				resource: 'conversation',
+				operation: 'get',
+				projectId: DOC_PROJECT_ID,
+				conversationId: 'CONVERSATION_ID',
+				options: {},
+			},
 			credentials,
 		});
 		expect(seen[0].headers[DOC_AUTH_HEADERS.apiKey]).toBe(TEST_API_KEY);
@@ -282,7 +356,12 @@ describe('conversation and message requests are exactly the documented bodies', 
 		nock(origin)
 			.post(path)
 			.reply(function (uri, body) {
-				seen.push({ method: 'POST', path: uri, body: typeof body === 'string' ? body : JSON.stringify(body), headers: this.req.headers });
+				seen.push({
+					method: 'POST',
+					path: uri,
+					body: typeof body === 'string' ? body : JSON.stringify(body),
+					headers: this.req.headers,
+				});
 				return [200, reply as nock.Body];
 			});
 	}
@@ -290,7 +369,12 @@ describe('conversation and message requests are exactly the documented bodies', 
 	it('Start conversation: every documented field, with the documented names and nesting', async () => {
 		const documented = startConversation.request[0];
 		const seen: Seen[] = [];
-		record(GATEWAY, BASE_PATH + documentedPath(documented.path, { projectId: DOC_PROJECT_ID }), getConversation.success[0].body, seen);
+		record(
+			GATEWAY,
+			BASE_PATH + documentedPath(documented.path, { projectId: DOC_PROJECT_ID }),
+			getConversation.success[0].body,
+			seen,
+		);
 		await runNode(node, {
 			params: {
 				resource: 'conversation',
@@ -298,7 +382,12 @@ describe('conversation and message requests are exactly the documented bodies', 
 				projectId: DOC_PROJECT_ID,
 				botId: 'BOT_ID',
 				userId: 'USER_ID',
-				additionalFields: { initialMessage: 'Hello', metadataJson: '{"ticketId": "T-12345"}', assignmentType: 'queue', assignmentTarget: 'QUEUE_NAME' },
+				additionalFields: {
+					initialMessage: 'Hello',
+					metadataJson: '{"ticketId": "T-12345"}',
+					assignmentType: 'queue',
+					assignmentTarget: 'QUEUE_NAME',
+				},
 				options: {},
 			},
 			credentials,
@@ -311,9 +400,22 @@ describe('conversation and message requests are exactly the documented bodies', 
 	it('Close conversation: botId, userId and a text redirectPayload', async () => {
 		const documented = closeConversation.request[0];
 		const seen: Seen[] = [];
-		record(GATEWAY, BASE_PATH + documentedPath(documented.path, { projectId: DOC_PROJECT_ID }), { message: ['Closed'], statusMessage: 'success', status: 1 }, seen);
+		record(
+			GATEWAY,
+			BASE_PATH + documentedPath(documented.path, { projectId: DOC_PROJECT_ID }),
+			{ message: ['Closed'], statusMessage: 'success', status: 1 },
+			seen,
+		);
 		await runNode(node, {
-			params: { resource: 'conversation', operation: 'close', projectId: DOC_PROJECT_ID, botId: 'BOT_ID', userId: 'USER_ID', additionalFields: { closingMessage: 'Goodbye' }, options: {} },
+			params: {
+				resource: 'conversation',
+				operation: 'close',
+				projectId: DOC_PROJECT_ID,
+				botId: 'BOT_ID',
+				userId: 'USER_ID',
+				additionalFields: { closingMessage: 'Goodbye' },
+				options: {},
+			},
 			credentials,
 		});
 		expect(JSON.parse(seen[0].body)).toEqual(documented.body);
@@ -323,7 +425,12 @@ describe('conversation and message requests are exactly the documented bodies', 
 		const documented = sendMessage.request[0];
 		const seen: Seen[] = [];
 		const messaging = new URL(DOC_MESSAGING_URL);
-		record(messaging.origin, messaging.pathname + documented.path, { message: ['ok'], statusMessage: 'success', status: 1 }, seen);
+		record(
+			messaging.origin,
+			messaging.pathname + documented.path,
+			{ message: ['ok'], statusMessage: 'success', status: 1 },
+			seen,
+		);
 		await runNode(node, {
 			params: {
 				resource: 'message',
@@ -337,7 +444,11 @@ describe('conversation and message requests are exactly the documented bodies', 
 				additionalFields: { messageId: 'MESSAGE_ID' },
 				options: {},
 			},
-			credentials: { ...credentials, signingSecret: 'whsec-contract-5ecr3t', messagingBaseUrl: DOC_MESSAGING_URL },
+			credentials: {
+				...credentials,
+				signingSecret: 'whsec-contract-5ecr3t',
+				messagingBaseUrl: DOC_MESSAGING_URL,
+			},
 		});
 		expect(JSON.parse(seen[0].body)).toEqual(documented.body);
 		const signature = `sha256=${createHmac('sha256', 'whsec-contract-5ecr3t').update(seen[0].body).digest('hex')}`;
@@ -346,4 +457,3 @@ describe('conversation and message requests are exactly the documented bodies', 
 		expect(seen[0].headers[DOC_AUTH_HEADERS.basic]).toBeUndefined();
 	});
 });
-

@@ -68,7 +68,12 @@ async function runToError(options: RunOptions): Promise<NodeApiError> {
 	)) as NodeApiError;
 }
 
-function expectItemError(item: INodeExecutionData, itemIndex: number, message: string, httpCode?: number) {
+function expectItemError(
+	item: INodeExecutionData,
+	itemIndex: number,
+	message: string,
+	httpCode?: number,
+) {
 	expect(item.json).toEqual({ error: message });
 	expect(item.pairedItem).toEqual({ item: itemIndex });
 	const error = item.error as NodeApiError;
@@ -122,14 +127,18 @@ async function loopback(handler: (req: IncomingMessage, res: ServerResponse, hit
 	};
 }
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+function json(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+) {
 	res.writeHead(status, { 'content-type': 'application/json', ...headers });
 	res.end(JSON.stringify(body));
 }
 
 /** The id at the end of a request path, decoded. */
 const idOf = (url: string) => decodeURIComponent(url.split('/').pop() ?? '');
-
 
 // Real servers and real waits: give slow machines room (the whole file normally takes seconds).
 jest.setTimeout(60_000);
@@ -147,46 +156,142 @@ afterEach(() => {
 afterAll(() => nock.enableNetConnect());
 
 describe('HTTP failures: the item gets a clear error, the others are intact', () => {
-	const html502 = '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>';
+	const html502 =
+		'<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>';
 	type Reply = [number, string | object, Record<string, string>?];
 	const cases: Array<[string, Reply, number, string, number | undefined]> = [
 		// situation, reply, attempts that reach the server (maxRetries 1), message, HTTP status
-		['400', [400, errorBody('Bad request')], 1, 'Jelou rejected the request (HTTP 400): Bad request', 400],
-		['401', [401, errorBody('Invalid API key')], 1, 'Jelou rejected the credentials (HTTP 401)', 401],
+		[
+			'400',
+			[400, errorBody('Bad request')],
+			1,
+			'Jelou rejected the request (HTTP 400): Bad request',
+			400,
+		],
+		[
+			'401',
+			[401, errorBody('Invalid API key')],
+			1,
+			'Jelou rejected the credentials (HTTP 401)',
+			401,
+		],
 		['403', [403, errorBody('Forbidden project')], 1, 'Jelou refused access (HTTP 403)', 403],
-		['404', [404, errorBody('Conversation not found')], 1, "Conversation 'bad' was not found in project 'proj-1' (HTTP 404)", 404],
-		['422', [422, errorBody('The request is invalid', { validationError: { conversationId: ['must be an ObjectId'] } })], 1, 'Jelou rejected the request (HTTP 422): The request is invalid', 422],
-		['429 every time', [429, errorBody('Too many requests'), { 'Retry-After': '0' }], 2, 'Jelou is limiting the request rate (HTTP 429)', 429],
-		['500', [500, errorBody('Internal error')], 1, 'Jelou failed to process the request (HTTP 500): Internal error', 500],
-		['502 HTML page every time', [502, html502, { 'Content-Type': 'text/html' }], 2, 'Jelou failed to process the request (HTTP 502)', 502],
-		['503 every time', [503, errorBody('Service unavailable')], 2, 'Jelou failed to process the request (HTTP 503): Service unavailable', 503],
-		['504 every time', [504, errorBody('Gateway timeout')], 2, 'Jelou failed to process the request (HTTP 504): Gateway timeout', 504],
-		['200 with malformed JSON', [200, '{"data": {"_id": "bad"', { 'Content-Type': 'application/json' }], 1, 'Jelou answered HTTP 200 with a body that is not valid JSON', 200],
-		['200 with an HTML page', [200, '<html><body>Please log in</body></html>', { 'Content-Type': 'text/html' }], 1, 'Jelou answered HTTP 200 with a body that is not valid JSON', 200],
+		[
+			'404',
+			[404, errorBody('Conversation not found')],
+			1,
+			"Conversation 'bad' was not found in project 'proj-1' (HTTP 404)",
+			404,
+		],
+		[
+			'422',
+			[
+				422,
+				errorBody('The request is invalid', {
+					validationError: { conversationId: ['must be an ObjectId'] },
+				}),
+			],
+			1,
+			'Jelou rejected the request (HTTP 422): The request is invalid',
+			422,
+		],
+		[
+			'429 every time',
+			[429, errorBody('Too many requests'), { 'Retry-After': '0' }],
+			2,
+			'Jelou is limiting the request rate (HTTP 429)',
+			429,
+		],
+		[
+			'500',
+			[500, errorBody('Internal error')],
+			1,
+			'Jelou failed to process the request (HTTP 500): Internal error',
+			500,
+		],
+		[
+			'502 HTML page every time',
+			[502, html502, { 'Content-Type': 'text/html' }],
+			2,
+			'Jelou failed to process the request (HTTP 502)',
+			502,
+		],
+		[
+			'503 every time',
+			[503, errorBody('Service unavailable')],
+			2,
+			'Jelou failed to process the request (HTTP 503): Service unavailable',
+			503,
+		],
+		[
+			'504 every time',
+			[504, errorBody('Gateway timeout')],
+			2,
+			'Jelou failed to process the request (HTTP 504): Gateway timeout',
+			504,
+		],
+		[
+			'200 with malformed JSON',
+			[200, '{"data": {"_id": "bad"', { 'Content-Type': 'application/json' }],
+			1,
+			'Jelou answered HTTP 200 with a body that is not valid JSON',
+			200,
+		],
+		[
+			'200 with an HTML page',
+			[200, '<html><body>Please log in</body></html>', { 'Content-Type': 'text/html' }],
+			1,
+			'Jelou answered HTTP 200 with a body that is not valid JSON',
+			200,
+		],
 		['200 with an empty body', [200, ''], 1, 'Jelou answered HTTP 200 with an empty body', 200],
-		['200 whose envelope has no data', [200, { message: ['ok'], statusMessage: 'success', status: 1 }], 1, 'Jelou answered HTTP 200 without the expected data', 200],
-		['200 whose envelope is a list', [200, [1, 2]], 1, 'Jelou answered HTTP 200 with an unexpected body', 200],
-		['200 whose envelope reports an error (status 0)', [200, errorBody('Conversation is archived')], 1, 'Jelou failed to process the request (HTTP 200): Conversation is archived', 200],
+		[
+			'200 whose envelope has no data',
+			[200, { message: ['ok'], statusMessage: 'success', status: 1 }],
+			1,
+			'Jelou answered HTTP 200 without the expected data',
+			200,
+		],
+		[
+			'200 whose envelope is a list',
+			[200, [1, 2]],
+			1,
+			'Jelou answered HTTP 200 with an unexpected body',
+			200,
+		],
+		[
+			'200 whose envelope reports an error (status 0)',
+			[200, errorBody('Conversation is archived')],
+			1,
+			'Jelou failed to process the request (HTTP 200): Conversation is archived',
+			200,
+		],
 	];
 
 	/** Descriptions quoted in docs/errors.md. */
 	const descriptions: Record<string, string> = {
 		'400': "Check the node's parameters.",
-		'401': 'Check the Jelou API credential: the API key, or the client ID and client secret, and the authentication type. Jelou said: "Invalid API key".',
-		'403': 'The credential is valid but may not have access to this project. Jelou said: "Forbidden project".',
+		'401':
+			'Check the Jelou API credential: the API key, or the client ID and client secret, and the authentication type. Jelou said: "Invalid API key".',
+		'403':
+			'The credential is valid but may not have access to this project. Jelou said: "Forbidden project".',
 		'429 every time':
 			'Too many requests in a short time. Lower the node\'s Concurrency option or raise Max Retries, or try again later. Jelou said: "Too many requests". Gave up after 2 attempts.',
 		'500': "This is a problem on Jelou's side or on the way to it; try again later.",
-		'503 every time': "This is a problem on Jelou's side or on the way to it; try again later. Gave up after 2 attempts.",
+		'503 every time':
+			"This is a problem on Jelou's side or on the way to it; try again later. Gave up after 2 attempts.",
 		'200 with malformed JSON':
 			'Content type: application/json. Start of the body: "{"data": {"_id": "bad"". A proxy or gateway may be in the way; check the Base URL of the credential.',
-		'200 with an empty body': 'Expected a JSON answer with a "data" field. Try again; if it persists, Jelou may be having problems.',
+		'200 with an empty body':
+			'Expected a JSON answer with a "data" field. Try again; if it persists, Jelou may be having problems.',
 		'200 whose envelope has no data': 'The answer had no "data" field (Jelou said: "ok").',
 	};
 
 	it.each(cases)('%s', async (situation, [status, body, headers], attempts, message, httpCode) => {
 		let badHits = 0;
-		nock(HOST).get(pathOf('a')).reply(200, envelope(conversation('a')));
+		nock(HOST)
+			.get(pathOf('a'))
+			.reply(200, envelope(conversation('a')));
 		nock(HOST)
 			.get(pathOf('bad'))
 			.times(attempts)
@@ -194,7 +299,9 @@ describe('HTTP failures: the item gets a clear error, the others are intact', ()
 				badHits++;
 				return [status, body, headers ?? {}];
 			});
-		nock(HOST).get(pathOf('c')).reply(200, envelope(conversation('c')));
+		nock(HOST)
+			.get(pathOf('c'))
+			.reply(200, envelope(conversation('c')));
 
 		const { output, requests } = await runNode(node, {
 			items: items('a', 'bad', 'c'),
@@ -218,10 +325,15 @@ describe('HTTP failures: the item gets a clear error, the others are intact', ()
 	});
 
 	it('without "On Error: Continue" the same failure stops the node with the item index and status', async () => {
-		nock(HOST).get(pathOf('a')).reply(200, envelope(conversation('a')));
+		nock(HOST)
+			.get(pathOf('a'))
+			.reply(200, envelope(conversation('a')));
 		nock(HOST).get(pathOf('bad')).reply(404, errorBody('Conversation not found'));
 
-		const error = await runToError({ items: items('a', 'bad'), params: params({ concurrency: 1 }) });
+		const error = await runToError({
+			items: items('a', 'bad'),
+			params: params({ concurrency: 1 }),
+		});
 
 		expect(error.message).toBe("Conversation 'bad' was not found in project 'proj-1' (HTTP 404)");
 		expect(error.description).toBe(
@@ -235,9 +347,16 @@ describe('HTTP failures: the item gets a clear error, the others are intact', ()
 	it('422 lists the fields Jelou objected to in the description', async () => {
 		nock(HOST)
 			.get(pathOf('bad'))
-			.reply(422, errorBody('The request is invalid', { validationError: { conversationId: ['must be an ObjectId'] } }));
+			.reply(
+				422,
+				errorBody('The request is invalid', {
+					validationError: { conversationId: ['must be an ObjectId'] },
+				}),
+			);
 		const error = await runToError({ items: items('bad'), params: params() });
-		expect(error.description).toBe('Fields Jelou objected to: conversationId: must be an ObjectId.');
+		expect(error.description).toBe(
+			'Fields Jelou objected to: conversationId: must be an ObjectId.',
+		);
 	});
 
 	it('an HTML error page is summarised in plain text, without its markup', async () => {
@@ -249,9 +368,17 @@ describe('HTTP failures: the item gets a clear error, the others are intact', ()
 	});
 
 	it('an echoed secret is shown as [redacted], never as itself', async () => {
-		nock(HOST).get(pathOf('bad')).reply(401, errorBody(`API key ${TEST_API_KEY} is not valid`));
-		const { output } = await runNode(node, { items: items('bad'), params: params(), continueOnFail: true });
-		expect((output[0].error as NodeApiError).description).toContain('API key [redacted] is not valid');
+		nock(HOST)
+			.get(pathOf('bad'))
+			.reply(401, errorBody(`API key ${TEST_API_KEY} is not valid`));
+		const { output } = await runNode(node, {
+			items: items('bad'),
+			params: params(),
+			continueOnFail: true,
+		});
+		expect((output[0].error as NodeApiError).description).toContain(
+			'API key [redacted] is not valid',
+		);
 		expectNoSecrets(output);
 	});
 });
@@ -259,7 +386,11 @@ describe('HTTP failures: the item gets a clear error, the others are intact', ()
 describe('retried failures end in the success', () => {
 	const cases: Array<[string, number, Record<string, string>]> = [
 		['429 with Retry-After in seconds', 429, { 'Retry-After': '0' }],
-		['429 with Retry-After as an HTTP date', 429, { 'Retry-After': new Date(Date.now() - 1000).toUTCString() }],
+		[
+			'429 with Retry-After as an HTTP date',
+			429,
+			{ 'Retry-After': new Date(Date.now() - 1000).toUTCString() },
+		],
 		['429 without Retry-After', 429, {}],
 		['502', 502, {}],
 		['503', 503, {}],
@@ -268,10 +399,17 @@ describe('retried failures end in the success', () => {
 
 	it.each(cases)('%s', async (_situation, status, headers) => {
 		nock(HOST).get(pathOf('a')).reply(status, errorBody('Try later'), headers);
-		nock(HOST).get(pathOf('a')).reply(200, envelope(conversation('a')));
-		nock(HOST).get(pathOf('b')).reply(200, envelope(conversation('b')));
+		nock(HOST)
+			.get(pathOf('a'))
+			.reply(200, envelope(conversation('a')));
+		nock(HOST)
+			.get(pathOf('b'))
+			.reply(200, envelope(conversation('b')));
 
-		const { output, requests } = await runNode(node, { items: items('a', 'b'), params: params({ concurrency: 1 }) });
+		const { output, requests } = await runNode(node, {
+			items: items('a', 'b'),
+			params: params({ concurrency: 1 }),
+		});
 
 		expect(requests.map((request) => idOf(request.url))).toEqual(['a', 'a', 'b']);
 		expect(output).toHaveLength(2);
@@ -282,7 +420,9 @@ describe('retried failures end in the success', () => {
 	it('two failures in a row, then the success (within maxRetries 2)', async () => {
 		nock(HOST).get(pathOf('a')).reply(503, errorBody('down'), { 'Retry-After': '0' });
 		nock(HOST).get(pathOf('a')).reply(429, errorBody('slow'), { 'Retry-After': '0' });
-		nock(HOST).get(pathOf('a')).reply(200, envelope(conversation('a')));
+		nock(HOST)
+			.get(pathOf('a'))
+			.reply(200, envelope(conversation('a')));
 
 		const { output, requests } = await runNode(node, { items: items('a'), params: params() });
 
@@ -303,7 +443,8 @@ describe('retried failures end in the success', () => {
 describe('network failures', () => {
 	it('time-out (option Timeout): retried, then the item fails with a clear message', async () => {
 		const server = await loopback((req, res) => {
-			if (idOf(req.url ?? '') !== 'slow') json(res, 200, envelope(conversation(idOf(req.url ?? ''))));
+			if (idOf(req.url ?? '') !== 'slow')
+				json(res, 200, envelope(conversation(idOf(req.url ?? ''))));
 		});
 		try {
 			// The server never answers 'slow': with n8n's default (30 s) instead of the option's
@@ -411,7 +552,11 @@ describe('network failures', () => {
 
 describe('a very large answer', () => {
 	it('a 5 MB conversation with a huge field comes through intact', async () => {
-		const huge = { ...conversation('big'), transcript: 'ñandú 会話 '.repeat(500_000), notes: Array.from({ length: 1000 }, (_, i) => `n${i}`) };
+		const huge = {
+			...conversation('big'),
+			transcript: 'ñandú 会話 '.repeat(500_000),
+			notes: Array.from({ length: 1000 }, (_, i) => `n${i}`),
+		};
 		const payload = JSON.stringify(envelope(huge));
 		expect(Buffer.byteLength(payload)).toBeGreaterThan(5 * 1024 * 1024);
 		const server = await loopback((_req, res) => {
@@ -466,31 +611,46 @@ describe('ids', () => {
 	const invalid: Array<[string, unknown, string]> = [
 		['empty', '', 'Conversation ID is empty (item 1)'],
 		['whitespace', ' \t ', 'Conversation ID is empty (item 1)'],
-		['10,000 characters', 'x'.repeat(10_000), 'Conversation ID is too long (10000 characters; at most 1000) (item 1)'],
+		[
+			'10,000 characters',
+			'x'.repeat(10_000),
+			'Conversation ID is too long (10000 characters; at most 1000) (item 1)',
+		],
 		['".."', '..', 'Conversation ID cannot be ".." (item 1)'],
 		['"."', '.', 'Conversation ID cannot be "." (item 1)'],
 		['a newline', 'abc\ndef', 'Conversation ID contains control characters (item 1)'],
 		['a NUL', 'abc\u0000', 'Conversation ID contains control characters (item 1)'],
 		['a C1 control (NEL)', 'abc\u0085def', 'Conversation ID contains control characters (item 1)'],
-		['an unpaired surrogate', 'abc\ud83d', 'Conversation ID contains invalid Unicode (an unpaired surrogate) (item 1)'],
+		[
+			'an unpaired surrogate',
+			'abc\ud83d',
+			'Conversation ID contains invalid Unicode (an unpaired surrogate) (item 1)',
+		],
 		['an object', { id: 'a' }, 'Conversation ID must be text, not an object or a list (item 1)'],
 	];
 
-	it.each(invalid)('%s: that item fails before any request, the others are fetched', async (_name, id, message) => {
-		nock(HOST).get(pathOf('a')).reply(200, envelope(conversation('a')));
-		nock(HOST).get(pathOf('c')).reply(200, envelope(conversation('c')));
+	it.each(invalid)(
+		'%s: that item fails before any request, the others are fetched',
+		async (_name, id, message) => {
+			nock(HOST)
+				.get(pathOf('a'))
+				.reply(200, envelope(conversation('a')));
+			nock(HOST)
+				.get(pathOf('c'))
+				.reply(200, envelope(conversation('c')));
 
-		const { output, requests } = await runNode(node, {
-			items: [{ id: 'a' }, { id: id as string }, { id: 'c' }],
-			params: params(),
-			continueOnFail: true,
-		});
+			const { output, requests } = await runNode(node, {
+				items: [{ id: 'a' }, { id: id as string }, { id: 'c' }],
+				params: params(),
+				continueOnFail: true,
+			});
 
-		expect(requests.map((request) => idOf(request.url))).toEqual(['a', 'c']);
-		expect(output).toHaveLength(3);
-		expectConversations(output, { 0: 'a', 2: 'c' });
-		expectItemError(output[1], 1, message);
-	});
+			expect(requests.map((request) => idOf(request.url))).toEqual(['a', 'c']);
+			expect(output).toHaveLength(3);
+			expectConversations(output, { 0: 'a', 2: 'c' });
+			expectItemError(output[1], 1, message);
+		},
+	);
 
 	it('a bad project id fails every item that uses it, with each item index', async () => {
 		const { output, requests } = await runNode(node, {
@@ -514,7 +674,11 @@ describe('concurrency and order', () => {
 			const id = idOf(req.url ?? '');
 			held.push(() => json(res, 200, envelope(conversation(id))));
 			arrived++;
-			if (held.length === 10 || arrived === ids.length) held.splice(0).reverse().forEach((answer) => answer());
+			if (held.length === 10 || arrived === ids.length)
+				held
+					.splice(0)
+					.reverse()
+					.forEach((answer) => answer());
 		});
 		try {
 			const { output } = await runNode(node, {
@@ -537,31 +701,35 @@ describe('concurrency and order', () => {
 		[5, 20, 5],
 		// 80 is more than the node allows: 50 at most.
 		[80, 60, 50],
-	])('concurrency %i: with %i items, %i requests in flight', async (concurrency, count, expected) => {
-		// Answers are held until `expected` requests are in flight (or the last item has arrived):
-		// a node that kept fewer in flight would never be answered (the test would time out).
-		const held: Array<() => void> = [];
-		let arrived = 0;
-		const server = await loopback((req, res) => {
-			const id = idOf(req.url ?? '');
-			held.push(() => json(res, 200, envelope(conversation(id))));
-			arrived++;
-			if (held.length === expected || arrived === count) held.splice(0).forEach((answer) => answer());
-		});
-		try {
-			const ids = Array.from({ length: count }, (_, i) => `c-${i}`);
-			const { output } = await runNode(node, {
-				items: items(...ids),
-				params: params({ concurrency }),
-				credentials: { ...apiKeyCredentials, baseUrl: server.baseUrl },
+	])(
+		'concurrency %i: with %i items, %i requests in flight',
+		async (concurrency, count, expected) => {
+			// Answers are held until `expected` requests are in flight (or the last item has arrived):
+			// a node that kept fewer in flight would never be answered (the test would time out).
+			const held: Array<() => void> = [];
+			let arrived = 0;
+			const server = await loopback((req, res) => {
+				const id = idOf(req.url ?? '');
+				held.push(() => json(res, 200, envelope(conversation(id))));
+				arrived++;
+				if (held.length === expected || arrived === count)
+					held.splice(0).forEach((answer) => answer());
 			});
-			expect(output.map((item) => item.json._id)).toEqual(ids);
-			expect(server.maxInFlight).toBe(expected);
-			if (concurrency === 1) expect(server.hits.map((hit) => idOf(hit.url))).toEqual(ids);
-		} finally {
-			await server.close();
-		}
-	});
+			try {
+				const ids = Array.from({ length: count }, (_, i) => `c-${i}`);
+				const { output } = await runNode(node, {
+					items: items(...ids),
+					params: params({ concurrency }),
+					credentials: { ...apiKeyCredentials, baseUrl: server.baseUrl },
+				});
+				expect(output.map((item) => item.json._id)).toEqual(ids);
+				expect(server.maxInFlight).toBe(expected);
+				if (concurrency === 1) expect(server.hits.map((hit) => idOf(hit.url))).toEqual(ids);
+			} finally {
+				await server.close();
+			}
+		},
+	);
 });
 
 describe('without "On Error: Continue"', () => {
@@ -593,7 +761,8 @@ describe('without "On Error: Continue"', () => {
 		let failureSent = false;
 		const releaseWhenReady = () => {
 			// Anything beyond the first five would be a bug: answer it too, the test then fails on hits.
-			if ((failureSent && held.length >= 4) || server.hits.length > 5) held.splice(0).forEach((answer) => answer());
+			if ((failureSent && held.length >= 4) || server.hits.length > 5)
+				held.splice(0).forEach((answer) => answer());
 		};
 		const server = await loopback((req, res) => {
 			const id = idOf(req.url ?? '');
@@ -606,7 +775,9 @@ describe('without "On Error: Continue"', () => {
 				return;
 			}
 			held.push(() =>
-				id === 'c-2' ? json(res, 404, errorBody('Conversation not found')) : json(res, 200, envelope(conversation(id))),
+				id === 'c-2'
+					? json(res, 404, errorBody('Conversation not found'))
+					: json(res, 200, envelope(conversation(id))),
 			);
 			releaseWhenReady();
 		});
@@ -620,7 +791,13 @@ describe('without "On Error: Continue"', () => {
 			expect(error.message).toBe("Conversation 'c-2' was not found in project 'proj-1' (HTTP 404)");
 			expect(error.context.itemIndex).toBe(2);
 			expect(error.httpCode).toBe('404');
-			expect(server.hits.map((hit) => idOf(hit.url)).sort()).toEqual(['c-0', 'c-1', 'c-2', 'c-3', 'c-4']);
+			expect(server.hits.map((hit) => idOf(hit.url)).sort()).toEqual([
+				'c-0',
+				'c-1',
+				'c-2',
+				'c-3',
+				'c-4',
+			]);
 		} finally {
 			await server.close();
 		}
@@ -652,7 +829,11 @@ describe('cancelling the execution', () => {
 			while (jest.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
 			controller.abort();
 			const error = await run;
-			return { error, timersLeft: jest.getTimerCount(), hits: server.hits.map((hit) => idOf(hit.url)) };
+			return {
+				error,
+				timersLeft: jest.getTimerCount(),
+				hits: server.hits.map((hit) => idOf(hit.url)),
+			};
 		} finally {
 			jest.useRealTimers();
 			await server.close();
@@ -691,7 +872,14 @@ describe('a long run against a rate-limited server (sandbox)', () => {
 				return sandbox.requests.length <= 50 ? 0 : real - firstAt;
 			},
 		};
-		sandbox = await startSandbox({ port: 0, apiKey: TEST_API_KEY, rateLimit: 50, retryAfterMode: 'seconds', quiet: true, clock });
+		sandbox = await startSandbox({
+			port: 0,
+			apiKey: TEST_API_KEY,
+			rateLimit: 50,
+			retryAfterMode: 'seconds',
+			quiet: true,
+			clock,
+		});
 	});
 	afterAll(async () => {
 		await sandbox.close();

@@ -31,9 +31,13 @@ function loadFromRepo(request) {
 
 /** The compiled node and credential, and n8n-core's own HTTP client (what n8n runs requests with). */
 function loadNodeAndCore() {
-	const { httpRequest } = loadFromRepo('n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions');
+	const { httpRequest } = loadFromRepo(
+		'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions',
+	);
 	const { Jelou } = require(path.join(REPO_ROOT, 'dist', 'nodes', 'Jelou', 'Jelou.node.js'));
-	const { JelouApi } = require(path.join(REPO_ROOT, 'dist', 'credentials', 'JelouApi.credentials.js'));
+	const { JelouApi } = require(
+		path.join(REPO_ROOT, 'dist', 'credentials', 'JelouApi.credentials.js'),
+	);
 	const coreVersion = loadFromRepo('n8n-core/package.json').version;
 	return { httpRequest, Jelou, JelouApi, coreVersion };
 }
@@ -41,13 +45,16 @@ function loadNodeAndCore() {
 const lib = loadNodeAndCore();
 const credentials = { authType: 'apiKey', apiKey, baseUrl };
 const ids = (count) => Array.from({ length: count }, (_, i) => `gen-${i}`);
-const urlFor = (id) => `${baseUrl}/external-support/${encodeURIComponent(projectId)}/conversations/${encodeURIComponent(id)}`;
+const urlFor = (id) =>
+	`${baseUrl}/external-support/${encodeURIComponent(projectId)}/conversations/${encodeURIComponent(id)}`;
 
 function check(results, count) {
 	if (results.length !== count) throw new Error(`expected ${count} results, got ${results.length}`);
 	for (let i = 0; i < count; i++) {
 		if (!results[i] || results[i]._id !== `gen-${i}`) {
-			throw new Error(`result ${i} is ${JSON.stringify(results[i]).slice(0, 200)}, expected conversation gen-${i}`);
+			throw new Error(
+				`result ${i} is ${JSON.stringify(results[i]).slice(0, 200)}, expected conversation gen-${i}`,
+			);
 		}
 	}
 }
@@ -69,7 +76,10 @@ const modes = {
 			httpRequest: lib.httpRequest,
 		});
 		const out = await new lib.Jelou().execute.call(ctx);
-		check(out[0].map((item) => item.json), count);
+		check(
+			out[0].map((item) => item.json),
+			count,
+		);
 	},
 
 	async core(count) {
@@ -96,7 +106,10 @@ const modes = {
 	},
 
 	async plainNew(count) {
-		check(await plainLoop({ baseUrl, apiKey, projectId, n: count, concurrency, keepAlive: false }), count);
+		check(
+			await plainLoop({ baseUrl, apiKey, projectId, n: count, concurrency, keepAlive: false }),
+			count,
+		);
 	},
 
 	async jelouAdaptive(count) {
@@ -115,7 +128,10 @@ const modes = {
 			httpRequest: lib.httpRequest,
 		});
 		const out = await new lib.Jelou().execute.call(ctx);
-		check(out[0].map((item) => item.json), count);
+		check(
+			out[0].map((item) => item.json),
+			count,
+		);
 	},
 };
 
@@ -164,7 +180,9 @@ async function main() {
 main().then(
 	() => process.exit(0),
 	(error) => {
-		process.stdout.write(`${JSON.stringify({ ok: false, error: error && error.stack ? error.stack : String(error) })}\n`);
+		process.stdout.write(
+			`${JSON.stringify({ ok: false, error: error && error.stack ? error.stack : String(error) })}\n`,
+		);
 		process.exit(1);
 	},
 );

@@ -21,7 +21,13 @@ function throttleBody(rate) {
 		message: description,
 		statusMessage: 'error',
 		status: 0,
-		error: { code: 'TOO_MANY_REQUESTS', key: 'rate_limit_exceeded', description, developerMessages: {}, clientMessages: {} },
+		error: {
+			code: 'TOO_MANY_REQUESTS',
+			key: 'rate_limit_exceeded',
+			description,
+			developerMessages: {},
+			clientMessages: {},
+		},
 		validationError: {},
 	});
 }
@@ -87,7 +93,14 @@ async function startFront(upstreamUrl) {
 		req.on('data', (c) => chunks.push(c));
 		req.on('end', () => {
 			const up = http.request(
-				{ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
+				{
+					host: upstream.hostname,
+					port: upstream.port,
+					method: req.method,
+					path: req.url,
+					headers: req.headers,
+					agent,
+				},
 				(upRes) => {
 					const body = [];
 					upRes.on('data', (c) => body.push(c));
@@ -161,7 +174,10 @@ async function startFront(upstreamUrl) {
 				if (attempts[i] > maxAttempts) maxAttempts = attempts[i];
 			}
 			latencies.sort((a, b) => a - b);
-			const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : 0);
+			const pct = (p) =>
+				latencies.length
+					? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]
+					: 0;
 			const spanMs = log.length ? log[log.length - 1][0] - log[0][0] : 0;
 			return {
 				total: log.length,
@@ -173,7 +189,11 @@ async function startFront(upstreamUrl) {
 				otherRequests: other,
 				peakInFlight,
 				spanMs,
-				latency: { p50: pct(0.5), p95: pct(0.95), max: latencies.length ? latencies[latencies.length - 1] : 0 },
+				latency: {
+					p50: pct(0.5),
+					p95: pct(0.95),
+					max: latencies.length ? latencies[latencies.length - 1] : 0,
+				},
 			};
 		},
 		/** Requests in flight over time since the last clear, thinned to at most `points` steps. */

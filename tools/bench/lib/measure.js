@@ -19,10 +19,14 @@ function checkOutput(items, n, pick) {
 	for (let i = 0; i < n; i++) {
 		const conv = pick(items[i].json || {});
 		if (!conv || conv._id !== `gen-${i}`) {
-			return { ok: false, why: `item ${i} is ${JSON.stringify(items[i].json).slice(0, 120)}, expected gen-${i}` };
+			return {
+				ok: false,
+				why: `item ${i} is ${JSON.stringify(items[i].json).slice(0, 120)}, expected gen-${i}`,
+			};
 		}
 		const paired = items[i].pairedItem;
-		const pairedIndex = typeof paired === 'number' ? paired : Array.isArray(paired) ? paired[0]?.item : paired?.item;
+		const pairedIndex =
+			typeof paired === 'number' ? paired : Array.isArray(paired) ? paired[0]?.item : paired?.item;
 		if (pairedIndex !== undefined && pairedIndex !== i) {
 			return { ok: false, why: `item ${i} is paired with input item ${pairedIndex}` };
 		}
@@ -75,7 +79,9 @@ function makeRow({ label, kind, n, concurrencyText, idealMs, idealText, exec, sa
 		maxAttempts: sandbox.maxAttempts,
 		warnings: nodeWarnings(`${exec.stderr || ''}\n${exec.stdout || ''}`),
 		outputOk: check.ok && status === 'success' && exec.ok,
-		outputText: check.ok ? check.why : `${check.why}${errorMessage ? `; node error: ${errorMessage}` : ''}`,
+		outputText: check.ok
+			? check.why
+			: `${check.why}${errorMessage ? `; node error: ${errorMessage}` : ''}`,
 		status,
 		errorMessage,
 		cliMs: exec.ms,

@@ -23,7 +23,11 @@ function readStatusKb(pid) {
  * Resolves { code, ok, result, stdout, stderr, ms, peakRssKb, timedOut }.
  * Throws only when n8n printed no run data at all.
  */
-async function executeMeasured(instance, workflowId, { timeoutMs = 300_000, sampleMs = 50, nodeArgs = [] } = {}) {
+async function executeMeasured(
+	instance,
+	workflowId,
+	{ timeoutMs = 300_000, sampleMs = 50, nodeArgs = [] } = {},
+) {
 	const env = instance.env();
 	// Every 2.x process starts a task broker: give each run its own port.
 	if (instance.runtime.line === 2) env.N8N_RUNNERS_BROKER_PORT = String(await freePort());

@@ -23,19 +23,24 @@ async function plainLoop({ baseUrl, apiKey, projectId, n, concurrency, keepAlive
 	const results = new Array(n);
 	const get = (url) =>
 		new Promise((resolve, reject) => {
-			const req = http.get(url, { agent, headers: { Accept: 'application/json', 'x-api-key': apiKey } }, (res) => {
-				const chunks = [];
-				res.on('data', (c) => chunks.push(c));
-				res.on('end', () => {
-					if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode} for ${url}`));
-					try {
-						resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-					} catch (error) {
-						reject(error);
-					}
-				});
-				res.on('error', reject);
-			});
+			const req = http.get(
+				url,
+				{ agent, headers: { Accept: 'application/json', 'x-api-key': apiKey } },
+				(res) => {
+					const chunks = [];
+					res.on('data', (c) => chunks.push(c));
+					res.on('end', () => {
+						if (res.statusCode !== 200)
+							return reject(new Error(`HTTP ${res.statusCode} for ${url}`));
+						try {
+							resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+						} catch (error) {
+							reject(error);
+						}
+					});
+					res.on('error', reject);
+				},
+			);
 			req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
 			req.on('error', reject);
 		});

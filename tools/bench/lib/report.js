@@ -24,7 +24,8 @@ function cpuModel() {
 
 function machineInfo() {
 	return {
-		nproc: typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length,
+		nproc:
+			typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length,
 		cpu: cpuModel(),
 		memGiB: os.totalmem() / 2 ** 30,
 		node: process.version,
@@ -98,7 +99,7 @@ function targets(rows) {
 	const ht = by('latency', (r) => r.kind === 'http' && r.target);
 	if (jl && ht) {
 		out.push({
-			name: '1,000 Gets, 50 ms, no limit, both nodes at defaults: our time ≤ 1.0 × HTTP Request\'s',
+			name: "1,000 Gets, 50 ms, no limit, both nodes at defaults: our time ≤ 1.0 × HTTP Request's",
 			ok: jl.ms <= ht.ms && jl.outputOk && jl.failedMax === 0,
 			text: `Jelou ${s2(jl.ms)} s (${spread(jl)}), HTTP Request ${s2(ht.ms)} s (${spread(ht)}): × ${f2(jl.ms / ht.ms)}; Jelou peak in flight ${f0(jl.peakInFlight)}`,
 		});
@@ -113,7 +114,11 @@ function targets(rows) {
 	}
 	const r100 = by('rate100', (r) => r.kind === 'jelou');
 	if (r100 && r100.reps === 0) {
-		out.push({ name: '5,000 Gets at 100/s: 0 failed, ≤ 1.10 × N / rate', ok: undefined, text: `no repetition measured: ${r100.lostText}` });
+		out.push({
+			name: '5,000 Gets at 100/s: 0 failed, ≤ 1.10 × N / rate',
+			ok: undefined,
+			text: `no repetition measured: ${r100.lostText}`,
+		});
 	} else if (r100) {
 		out.push({
 			name: '5,000 Gets at 100/s: 0 failed, ≤ 1.10 × N / rate',
@@ -133,11 +138,17 @@ function targets(rows) {
 			ok,
 			text:
 				`adaptive: p95 server latency ${f0(la.p95)} ms (p50 ${f0(la.p50)}), ${s2(la.ms)} s (${spread(la)}); ` +
-				(best ? `fastest fixed under 44 ms: Concurrency ${best.x}, ${s2(best.ms)} s (p95 ${f0(best.p95)} ms): × ${f2(la.ms / best.ms)}` : 'no fixed Concurrency of the sweep stayed under 44 ms'),
+				(best
+					? `fastest fixed under 44 ms: Concurrency ${best.x}, ${s2(best.ms)} s (p95 ${f0(best.p95)} ms): × ${f2(la.ms / best.ms)}`
+					: 'no fixed Concurrency of the sweep stayed under 44 ms'),
 		});
 	}
-	const zj = rows.filter((r) => r.scenario === 'zero' && r.kind === 'jelou' && r.reps > 0).sort((a, b) => a.n - b.n);
-	const zh = rows.filter((r) => r.scenario === 'zero' && r.kind === 'http' && r.reps > 0).sort((a, b) => a.n - b.n);
+	const zj = rows
+		.filter((r) => r.scenario === 'zero' && r.kind === 'jelou' && r.reps > 0)
+		.sort((a, b) => a.n - b.n);
+	const zh = rows
+		.filter((r) => r.scenario === 'zero' && r.kind === 'http' && r.reps > 0)
+		.sort((a, b) => a.n - b.n);
 	if (zj.length >= 2 && zh.length >= 1) {
 		const small = zj[0];
 		const big = zj[zj.length - 1];
@@ -156,7 +167,23 @@ function targets(rows) {
 
 function scenarioTable(rows) {
 	return table(
-		['run', 'N', 'node time (s), median', 'spread (s)', 'items/s', 'ideal (s)', '× ideal', 'failed (worst)', 'requests', '429s', 'peak in flight', 'server latency p50 / p95 (ms)', 'peak RSS (MB)', 'output', 'load (1 min)'],
+		[
+			'run',
+			'N',
+			'node time (s), median',
+			'spread (s)',
+			'items/s',
+			'ideal (s)',
+			'× ideal',
+			'failed (worst)',
+			'requests',
+			'429s',
+			'peak in flight',
+			'server latency p50 / p95 (ms)',
+			'peak RSS (MB)',
+			'output',
+			'load (1 min)',
+		],
 		rows.map((r) => [
 			r.label,
 			String(r.n),
@@ -171,7 +198,11 @@ function scenarioTable(rows) {
 			f0(r.peakInFlight),
 			`${f0(r.p50)} / ${f0(r.p95)}`,
 			f0(r.rss),
-			(r.reps === 0 ? 'not measured' : r.outputOk ? 'OK' : `**NOT OK**: ${r.outputText.slice(0, 160)}`) +
+			(r.reps === 0
+				? 'not measured'
+				: r.outputOk
+					? 'OK'
+					: `**NOT OK**: ${r.outputText.slice(0, 160)}`) +
 				(r.lost ? ` (${r.lost} repetition(s) lost: n8n printed no run data)` : ''),
 			`${f2(r.load[0])}–${f2(r.load[1])}`,
 		]),
@@ -190,12 +221,35 @@ function throughputChart(lr, rows) {
 		xLabel: 'Concurrency (Jelou) / batch size per 50 ms (HTTP Request)',
 		yLabel: 'items/s',
 		series: [
-			{ name: 'Jelou, fixed Concurrency', points: fixedJ.map((r) => [r.x, r.itemsPerSec]), markers: true },
-			{ name: 'HTTP Request, batching x items per 50 ms', points: fixedH.map((r) => [r.x, r.itemsPerSec]), markers: true, dashed: true },
+			{
+				name: 'Jelou, fixed Concurrency',
+				points: fixedJ.map((r) => [r.x, r.itemsPerSec]),
+				markers: true,
+			},
+			{
+				name: 'HTTP Request, batching x items per 50 ms',
+				points: fixedH.map((r) => [r.x, r.itemsPerSec]),
+				markers: true,
+				dashed: true,
+			},
 		],
 		hlines: [
-			...(adaptive ? [{ y: adaptive.itemsPerSec, name: `Jelou, defaults (adaptive): ${f0(adaptive.itemsPerSec)} items/s` }] : []),
-			...(httpDef ? [{ y: httpDef.itemsPerSec, name: `HTTP Request, defaults (all at once): ${f0(httpDef.itemsPerSec)} items/s` }] : []),
+			...(adaptive
+				? [
+						{
+							y: adaptive.itemsPerSec,
+							name: `Jelou, defaults (adaptive): ${f0(adaptive.itemsPerSec)} items/s`,
+						},
+					]
+				: []),
+			...(httpDef
+				? [
+						{
+							y: httpDef.itemsPerSec,
+							name: `HTTP Request, defaults (all at once): ${f0(httpDef.itemsPerSec)} items/s`,
+						},
+					]
+				: []),
 		],
 	});
 }
@@ -229,11 +283,18 @@ function renderLine(lr, { chartDir } = {}) {
 	const out = [];
 	out.push(`### n8n ${lr.n8nVersion} (Node ${lr.nodeVersion})`);
 	out.push('');
-	out.push(`${rows[0]?.reps ?? 0} repetitions of every run, interleaved; ${Math.round(lr.ms / 60000)} min; load average (1/5/15 min) ${loads(lr.loadBefore)} at the start → ${loads(lr.loadAfter)} at the end.`);
+	out.push(
+		`${rows[0]?.reps ?? 0} repetitions of every run, interleaved; ${Math.round(lr.ms / 60000)} min; load average (1/5/15 min) ${loads(lr.loadBefore)} at the start → ${loads(lr.loadAfter)} at the end.`,
+	);
 	out.push('');
 	out.push('**Targets (issue 13)**');
 	out.push('');
-	out.push(table(['target', 'result', 'measured'], targets(rows).map((t) => [t.name, verdict(t.ok), t.text])));
+	out.push(
+		table(
+			['target', 'result', 'measured'],
+			targets(rows).map((t) => [t.name, verdict(t.ok), t.text]),
+		),
+	);
 	for (const [key, title] of Object.entries(SCENARIOS)) {
 		const sr = rows.filter((r) => r.scenario === key);
 		if (sr.length === 0) continue;
@@ -274,7 +335,13 @@ function renderCpu(cpu) {
 		'',
 		table(
 			['loop', 'CPU µs / item', 'wall (ms)', 'items/s', '× plain keep-alive (CPU)'],
-			Object.entries(s).map(([mode, v]) => [names[mode] || mode, f0(v.cpuUsPerItem), f0(v.wallMs), f0(v.itemsPerSec), f2(v.cpuUsPerItem / plain)]),
+			Object.entries(s).map(([mode, v]) => [
+				names[mode] || mode,
+				f0(v.cpuUsPerItem),
+				f0(v.wallMs),
+				f0(v.itemsPerSec),
+				f2(v.cpuUsPerItem / plain),
+			]),
 		),
 	].join('\n');
 }
@@ -293,7 +360,10 @@ function renderResults(results, options = {}) {
 				['memory', `${Math.round(m.memGiB)} GiB`],
 				['bench, server and CPU test', `Node ${m.node}`],
 				['OS', m.platform],
-				['load average (1/5/15 min), start → end', `${loads(results.loadStart)} → ${loads(results.loadEnd)}`],
+				[
+					'load average (1/5/15 min), start → end',
+					`${loads(results.loadStart)} → ${loads(results.loadEnd)}`,
+				],
 			],
 		),
 	);
@@ -302,7 +372,11 @@ function renderResults(results, options = {}) {
 		out.push(
 			table(
 				['reference outside n8n (Concurrency 10, 50 ms)', 'time (s)', '× ideal'],
-				results.reference.map((r) => [`plain \`node:http\`, ${r.keepAlive ? 'keep-alive' : 'new connection per request'}`, s2(r.ms), f2(r.ms / r.idealMs)]),
+				results.reference.map((r) => [
+					`plain \`node:http\`, ${r.keepAlive ? 'keep-alive' : 'new connection per request'}`,
+					s2(r.ms),
+					f2(r.ms / r.idealMs),
+				]),
 			),
 		);
 	}
@@ -397,4 +471,12 @@ function writeDoc(file, results) {
 	fs.writeFileSync(file, docTemplate({ notes, results: body }));
 }
 
-module.exports = { machineInfo, commandLine, renderResults, renderCpu, writeDoc, targets, summarize };
+module.exports = {
+	machineInfo,
+	commandLine,
+	renderResults,
+	renderCpu,
+	writeDoc,
+	targets,
+	summarize,
+};

@@ -6,15 +6,22 @@ const path = require('node:path');
 const { spawnTracked, stop } = require('../../harness/procs');
 
 async function startSandboxProcess(options = {}, { timeoutMs = 20_000 } = {}) {
-	const child = spawnTracked(process.execPath, [path.join(__dirname, 'sandbox-proc.js'), JSON.stringify(options)], {
-		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-		name: 'bench sandbox',
-	});
+	const child = spawnTracked(
+		process.execPath,
+		[path.join(__dirname, 'sandbox-proc.js'), JSON.stringify(options)],
+		{
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+			name: 'bench sandbox',
+		},
+	);
 	const pending = new Map();
 	let seq = 0;
 	let info;
 	const ready = new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`the sandbox did not start within ${timeoutMs} ms`)), timeoutMs);
+		const timer = setTimeout(
+			() => reject(new Error(`the sandbox did not start within ${timeoutMs} ms`)),
+			timeoutMs,
+		);
 		child.on('message', (msg) => {
 			if (msg && msg.ready) {
 				clearTimeout(timer);

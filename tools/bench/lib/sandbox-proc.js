@@ -105,7 +105,14 @@ async function main() {
 			else if (msg.cmd === 'configure') reply({ result: sb.configure(msg.config) });
 			else if (msg.cmd === 'clear') reply({ result: clear() ?? true });
 			else if (msg.cmd === 'stats') reply({ result: stats(msg.n) });
-			else if (msg.cmd === 'timeline') reply({ result: sb.requests.map((r) => [r.at, r.status, r.path.slice(r.path.lastIndexOf('/') + 1)]) });
+			else if (msg.cmd === 'timeline')
+				reply({
+					result: sb.requests.map((r) => [
+						r.at,
+						r.status,
+						r.path.slice(r.path.lastIndexOf('/') + 1),
+					]),
+				});
 			else if (msg.cmd === 'close') {
 				if (front) await front.close();
 				await sb.close();

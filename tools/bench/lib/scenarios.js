@@ -28,7 +28,8 @@ function withRetry(workflow) {
 	return workflow;
 }
 
-const pad = (prefix, value) => `${prefix}${String(value).padStart(16 - prefix.length, '0')}`.slice(0, 16);
+const pad = (prefix, value) =>
+	`${prefix}${String(value).padStart(16 - prefix.length, '0')}`.slice(0, 16);
 
 /**
  * @param {object} o
@@ -39,25 +40,68 @@ const pad = (prefix, value) => `${prefix}${String(value).padStart(16 - prefix.le
  */
 function plan({ args, credential, sb, httpVersion }) {
 	const runs = [];
-	const jelou = (id, n, options = {}) => jelouWorkflow({ id, n, credential, projectId: sb.projectId, options });
+	const jelou = (id, n, options = {}) =>
+		jelouWorkflow({ id, n, credential, projectId: sb.projectId, options });
 	const http = (id, n, options = {}) =>
-		httpRequestWorkflow({ id, n, baseUrl: sb.baseUrl, apiKey: sb.apiKey, projectId: sb.projectId, typeVersion: httpVersion, options });
+		httpRequestWorkflow({
+			id,
+			n,
+			baseUrl: sb.baseUrl,
+			apiKey: sb.apiKey,
+			projectId: sb.projectId,
+			typeVersion: httpVersion,
+			options,
+		});
 	const want = (name) => args.only.length === 0 || args.only.includes(name);
 	const H = `HTTP Request v${httpVersion}`;
 
 	if (want('latency')) {
 		const { n, latency } = args;
 		const server = { latencyMs: latency, perInFlightMs: 0, rateLimit: 0 };
-		runs.push({ scenario: 'latency', id: 'BenchLatJelouDef', wf: jelou('BenchLatJelouDef', n), label: 'Jelou, defaults (adaptive)', kind: 'jelou', n, server, idealMs: latency, idealText: 'one latency', target: true });
-		runs.push({ scenario: 'latency', id: 'BenchLatHttpDef0', wf: http('BenchLatHttpDef0', n), label: `${H}, defaults (all at once)`, kind: 'http', n, server, idealMs: latency, idealText: 'one latency', target: true });
+		runs.push({
+			scenario: 'latency',
+			id: 'BenchLatJelouDef',
+			wf: jelou('BenchLatJelouDef', n),
+			label: 'Jelou, defaults (adaptive)',
+			kind: 'jelou',
+			n,
+			server,
+			idealMs: latency,
+			idealText: 'one latency',
+			target: true,
+		});
+		runs.push({
+			scenario: 'latency',
+			id: 'BenchLatHttpDef0',
+			wf: http('BenchLatHttpDef0', n),
+			label: `${H}, defaults (all at once)`,
+			kind: 'http',
+			n,
+			server,
+			idealMs: latency,
+			idealText: 'one latency',
+			target: true,
+		});
 		for (const c of args.concurrency) {
 			const id = pad('BenchLatJC', c);
-			runs.push({ scenario: 'latency', id, wf: jelou(id, n, { concurrency: c }), label: `Jelou, Concurrency ${c}`, kind: 'jelou', n, server, idealMs: (n * latency) / c, x: c });
+			runs.push({
+				scenario: 'latency',
+				id,
+				wf: jelou(id, n, { concurrency: c }),
+				label: `Jelou, Concurrency ${c}`,
+				kind: 'jelou',
+				n,
+				server,
+				idealMs: (n * latency) / c,
+				x: c,
+			});
 			const hid = pad('BenchLatHB', c);
 			runs.push({
 				scenario: 'latency',
 				id: hid,
-				wf: http(hid, n, { batching: { batch: { batchSize: c, batchInterval: Math.max(1, Math.round(latency)) } } }),
+				wf: http(hid, n, {
+					batching: { batch: { batchSize: c, batchInterval: Math.max(1, Math.round(latency)) } },
+				}),
 				label: `${H}, batching ${c} / ${latency} ms`,
 				kind: 'http',
 				n,
@@ -75,15 +119,41 @@ function plan({ args, credential, sb, httpVersion }) {
 			const server = { latencyMs: args.latency, perInFlightMs: 0, rateLimit: rate, throttle };
 			const tag = throttle === 'instant' ? 'I' : 'L';
 			const when = throttle === 'instant' ? '429 at once' : `429 after ${args.latency} ms`;
-			runs.push({ scenario: 'throttled', id: `BenchThr${tag}Jelou00`, wf: jelou(`BenchThr${tag}Jelou00`, n), label: `Jelou, defaults; ${when}`, kind: 'jelou', n, server, idealMs: ideal, target: true, series: true, throttle });
-			runs.push({ scenario: 'throttled', id: `BenchThr${tag}HttpDf`, wf: http(`BenchThr${tag}HttpDf`, n), label: `${H}, defaults; ${when}`, kind: 'http', n, server, idealMs: ideal, throttle });
+			runs.push({
+				scenario: 'throttled',
+				id: `BenchThr${tag}Jelou00`,
+				wf: jelou(`BenchThr${tag}Jelou00`, n),
+				label: `Jelou, defaults; ${when}`,
+				kind: 'jelou',
+				n,
+				server,
+				idealMs: ideal,
+				target: true,
+				series: true,
+				throttle,
+			});
+			runs.push({
+				scenario: 'throttled',
+				id: `BenchThr${tag}HttpDf`,
+				wf: http(`BenchThr${tag}HttpDf`, n),
+				label: `${H}, defaults; ${when}`,
+				kind: 'http',
+				n,
+				server,
+				idealMs: ideal,
+				throttle,
+			});
 			// The batching contrast once (it takes about a minute per run).
 			if (throttle !== 'instant') continue;
 			runs.push({
 				scenario: 'throttled',
 				id: `BenchThr${tag}HttpBt`,
 				// Exactly the limit: `rate` items every second, and its own retry on 429.
-				wf: withRetry(http(`BenchThr${tag}HttpBt`, n, { batching: { batch: { batchSize: rate, batchInterval: 1000 } } })),
+				wf: withRetry(
+					http(`BenchThr${tag}HttpBt`, n, {
+						batching: { batch: { batchSize: rate, batchInterval: 1000 } },
+					}),
+				),
 				label: `${H}, batching ${rate} / 1000 ms + Retry On Fail; ${when}`,
 				kind: 'http',
 				n,
@@ -96,25 +166,81 @@ function plan({ args, credential, sb, httpVersion }) {
 
 	if (want('rate100')) {
 		const n = args.rate100N;
-		const server = { latencyMs: args.latency, perInFlightMs: 0, rateLimit: 100, throttle: 'instant' };
-		runs.push({ scenario: 'rate100', id: 'BenchR100Jelou00', wf: jelou('BenchR100Jelou00', n), label: 'Jelou, defaults; 429 at once', kind: 'jelou', n, server, idealMs: (n / 100) * 1000, target: true });
+		const server = {
+			latencyMs: args.latency,
+			perInFlightMs: 0,
+			rateLimit: 100,
+			throttle: 'instant',
+		};
+		runs.push({
+			scenario: 'rate100',
+			id: 'BenchR100Jelou00',
+			wf: jelou('BenchR100Jelou00', n),
+			label: 'Jelou, defaults; 429 at once',
+			kind: 'jelou',
+			n,
+			server,
+			idealMs: (n / 100) * 1000,
+			target: true,
+		});
 	}
 
 	if (want('load')) {
 		const n = args.loadN;
 		const server = { latencyMs: 20, perInFlightMs: 2, rateLimit: 0 };
-		runs.push({ scenario: 'load', id: 'BenchLoadJelou00', wf: jelou('BenchLoadJelou00', n), label: 'Jelou, defaults (adaptive)', kind: 'jelou', n, server, idealMs: NaN, target: true, series: true });
+		runs.push({
+			scenario: 'load',
+			id: 'BenchLoadJelou00',
+			wf: jelou('BenchLoadJelou00', n),
+			label: 'Jelou, defaults (adaptive)',
+			kind: 'jelou',
+			n,
+			server,
+			idealMs: NaN,
+			target: true,
+			series: true,
+		});
 		for (const c of args.loadSweep) {
 			const id = pad('BenchLoadJC', c);
-			runs.push({ scenario: 'load', id, wf: jelou(id, n, { concurrency: c }), label: `Jelou, Concurrency ${c}`, kind: 'jelou', n, server, idealMs: NaN, x: c });
+			runs.push({
+				scenario: 'load',
+				id,
+				wf: jelou(id, n, { concurrency: c }),
+				label: `Jelou, Concurrency ${c}`,
+				kind: 'jelou',
+				n,
+				server,
+				idealMs: NaN,
+				x: c,
+			});
 		}
 	}
 
 	if (want('zero')) {
 		const server = { latencyMs: 0, perInFlightMs: 0, rateLimit: 0 };
 		for (const n of args.zeroN) {
-			runs.push({ scenario: 'zero', id: pad('BenchZeroJ', n), wf: jelou(pad('BenchZeroJ', n), n), label: `Jelou, defaults, N = ${n}`, kind: 'jelou', n, server, idealMs: NaN, x: n });
-			runs.push({ scenario: 'zero', id: pad('BenchZeroH', n), wf: http(pad('BenchZeroH', n), n), label: `${H}, defaults, N = ${n}`, kind: 'http', n, server, idealMs: NaN, x: n });
+			runs.push({
+				scenario: 'zero',
+				id: pad('BenchZeroJ', n),
+				wf: jelou(pad('BenchZeroJ', n), n),
+				label: `Jelou, defaults, N = ${n}`,
+				kind: 'jelou',
+				n,
+				server,
+				idealMs: NaN,
+				x: n,
+			});
+			runs.push({
+				scenario: 'zero',
+				id: pad('BenchZeroH', n),
+				wf: http(pad('BenchZeroH', n), n),
+				label: `${H}, defaults, N = ${n}`,
+				kind: 'http',
+				n,
+				server,
+				idealMs: NaN,
+				x: n,
+			});
 		}
 	}
 	return runs;

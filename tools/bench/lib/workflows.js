@@ -55,7 +55,15 @@ function jelouWorkflow({ id, n, credential, projectId, options = {} }) {
 
 /** The highest typeVersion of the HTTP Request node this n8n ships (its defaultVersion). */
 function httpRequestTypeVersion(runtime) {
-	const file = path.join(runtime.dir, 'node_modules', 'n8n-nodes-base', 'dist', 'nodes', 'HttpRequest', 'HttpRequest.node.js');
+	const file = path.join(
+		runtime.dir,
+		'node_modules',
+		'n8n-nodes-base',
+		'dist',
+		'nodes',
+		'HttpRequest',
+		'HttpRequest.node.js',
+	);
 	const text = fs.readFileSync(file, 'utf8');
 	const m = /defaultVersion:\s*([\d.]+)/.exec(text);
 	if (!m) throw new Error(`could not find the HTTP Request node's defaultVersion in ${file}`);
@@ -84,4 +92,10 @@ function httpRequestWorkflow({ id, n, baseUrl, apiKey, projectId, typeVersion, o
 	return build(id, `bench ${id}`, n, node);
 }
 
-module.exports = { CODE_NODE, NODE_UNDER_TEST, jelouWorkflow, httpRequestWorkflow, httpRequestTypeVersion };
+module.exports = {
+	CODE_NODE,
+	NODE_UNDER_TEST,
+	jelouWorkflow,
+	httpRequestWorkflow,
+	httpRequestTypeVersion,
+};

@@ -37,8 +37,10 @@ async function patchedCopy(tgz, dir) {
 	const file = path.join(work, 'package', 'dist', 'nodes', 'Jelou', 'transport', 'index.js');
 	let text = fs.readFileSync(file, 'utf8');
 	const read = 'const credentials = await ctx.getCredentials(exports.CREDENTIAL_TYPE);';
-	const call = 'return (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, exports.CREDENTIAL_TYPE, options));';
-	if (!text.includes(read) || !text.includes(call)) throw new Error(`${file} does not look as expected; cannot patch`);
+	const call =
+		'return (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, exports.CREDENTIAL_TYPE, options));';
+	if (!text.includes(read) || !text.includes(call))
+		throw new Error(`${file} does not look as expected; cannot patch`);
 	text = text.replace(read, `${read} __probeCredentials.set(ctx, credentials);`);
 	text = text.replace(
 		call,
@@ -67,24 +69,49 @@ async function main() {
 		const original = await packPackage({ destDir: dir });
 		const patched = await patchedCopy(original, dir);
 		const credential = wf.jelouCredential({
-			id: 'BenchJelouCred01', name: 'Jelou sandbox (probe)', authType: 'apiKey',
-			baseUrl: sb.baseUrl, apiKey: sb.apiKey, projectId: sb.projectId,
+			id: 'BenchJelouCred01',
+			name: 'Jelou sandbox (probe)',
+			authType: 'apiKey',
+			baseUrl: sb.baseUrl,
+			apiKey: sb.apiKey,
+			projectId: sb.projectId,
 		});
 		const plans = concurrencies.map((c) => ({
 			c,
 			items: c === 1 ? Math.min(n, 200) : n,
 		}));
-		for (const [variant, tgz] of [['as built (credential read per request)', original], ['patched copy (credential passed once)', patched]]) {
+		for (const [variant, tgz] of [
+			['as built (credential read per request)', original],
+			['patched copy (credential passed once)', patched],
+		]) {
 			const n8n = new N8nInstance(line);
 			instances.push(n8n);
 			await n8n.installPackage(tgz);
 			await n8n.importCredentials([credential]);
-			await n8n.importWorkflows(plans.map((p) => jelouWorkflow({ id: `ProbeJelouC${String(p.c).padStart(5, '0')}`, n: p.items, credential, projectId: sb.projectId, options: { concurrency: p.c } })));
+			await n8n.importWorkflows(
+				plans.map((p) =>
+					jelouWorkflow({
+						id: `ProbeJelouC${String(p.c).padStart(5, '0')}`,
+						n: p.items,
+						credential,
+						projectId: sb.projectId,
+						options: { concurrency: p.c },
+					}),
+				),
+			);
 			for (const p of plans) {
 				await sb.clear();
 				const exec = await executeMeasured(n8n, `ProbeJelouC${String(p.c).padStart(5, '0')}`);
 				const stats = await sb.stats(p.items);
-				const row = makeRow({ label: variant, kind: 'jelou', n: p.items, concurrencyText: String(p.c), idealMs: (p.items * latency) / p.c, exec, sandbox: stats });
+				const row = makeRow({
+					label: variant,
+					kind: 'jelou',
+					n: p.items,
+					concurrencyText: String(p.c),
+					idealMs: (p.items * latency) / p.c,
+					exec,
+					sandbox: stats,
+				});
 				console.log(
 					`n8n-${line} | ${variant} | concurrency ${p.c}, N=${p.items}: node ${(row.nodeMs / 1000).toFixed(2)} s, ideal ${(row.idealMs / 1000).toFixed(2)} s, ` +
 						`× ${row.ratio.toFixed(2)}, ${row.itemsPerSec.toFixed(0)} items/s, overhead ${((row.nodeMs - row.idealMs) / (p.items / p.c)).toFixed(1)} ms per round, ` +

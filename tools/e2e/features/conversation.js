@@ -25,7 +25,12 @@ const EXPECTED_RAW = {
 		startAt: '2026-01-15T10:30:00.000Z',
 		endAt: '2026-01-15T10:45:00.000Z',
 		endedReason: 'closed_by_operator',
-		User: { id: 'user-001', names: 'Ana Torres', referenceId: 'ext-user-001', createdAt: '2025-01-28T20:54:25.572Z' },
+		User: {
+			id: 'user-001',
+			names: 'Ana Torres',
+			referenceId: 'ext-user-001',
+			createdAt: '2025-01-28T20:54:25.572Z',
+		},
 		Bot: { id: 'bot-001', name: 'Support Bot', type: 'Whatsapp' },
 	},
 	[ACTIVE]: {
@@ -33,7 +38,12 @@ const EXPECTED_RAW = {
 		roomId: 'room-active-001',
 		state: 'active',
 		startAt: '2026-01-16T08:00:00.000Z',
-		User: { id: 'user-002', names: 'Luis Pérez', referenceId: 'ext-user-002', createdAt: '2025-02-03T09:12:44.100Z' },
+		User: {
+			id: 'user-002',
+			names: 'Luis Pérez',
+			referenceId: 'ext-user-002',
+			createdAt: '2025-02-03T09:12:44.100Z',
+		},
 		Bot: { id: 'bot-001', name: 'Support Bot', type: 'Whatsapp' },
 	},
 };
@@ -81,8 +91,19 @@ const WF = {
 function workflows(ctx) {
 	const { key: credKey, basic: credBasic } = ctx.creds;
 	return [
-		wf.getWorkflow({ id: WF.rawApiKey, name: 'e2e raw (API key)', ids: [CLOSED, ACTIVE], credential: credKey }),
-		wf.getWorkflow({ id: WF.simpleBasic, name: 'e2e simplify (Basic)', ids: [CLOSED, ACTIVE], credential: credBasic, simplify: true }),
+		wf.getWorkflow({
+			id: WF.rawApiKey,
+			name: 'e2e raw (API key)',
+			ids: [CLOSED, ACTIVE],
+			credential: credKey,
+		}),
+		wf.getWorkflow({
+			id: WF.simpleBasic,
+			name: 'e2e simplify (Basic)',
+			ids: [CLOSED, ACTIVE],
+			credential: credBasic,
+			simplify: true,
+		}),
 		wf.branchWorkflow({
 			id: WF.branch,
 			name: 'e2e branch on state',
@@ -106,26 +127,42 @@ function define(ctx) {
 		const { result, requests, seen: hdrs } = await ctx.execute(WF.rawApiKey);
 		const items = nodeItems(result, 'Jelou');
 		assert.deepStrictEqual(items, [EXPECTED_RAW[CLOSED], EXPECTED_RAW[ACTIVE]]);
-		assert.ok(!('endAt' in items[1]) && !('endedReason' in items[1]), 'an active conversation has no endAt/endedReason');
-		assert.deepStrictEqual(requests.map((r) => `${r.method} ${r.path} ${r.status} ${r.auth}`).sort(), [
-			`GET /jelouapi/v1/external-support/${PROJECT}/conversations/${ACTIVE} 200 api_key`,
-			`GET /jelouapi/v1/external-support/${PROJECT}/conversations/${CLOSED} 200 api_key`,
-		]);
+		assert.ok(
+			!('endAt' in items[1]) && !('endedReason' in items[1]),
+			'an active conversation has no endAt/endedReason',
+		);
+		assert.deepStrictEqual(
+			requests.map((r) => `${r.method} ${r.path} ${r.status} ${r.auth}`).sort(),
+			[
+				`GET /jelouapi/v1/external-support/${PROJECT}/conversations/${ACTIVE} 200 api_key`,
+				`GET /jelouapi/v1/external-support/${PROJECT}/conversations/${CLOSED} 200 api_key`,
+			],
+		);
 		assert.equal(hdrs.length, 2);
 		for (const h of hdrs) {
 			assert.equal(h.headers['x-api-key'], ctx.secrets.apiKey, 'x-api-key header');
-			assert.equal(h.headers.authorization, undefined, 'no Authorization header with the API key scheme');
+			assert.equal(
+				h.headers.authorization,
+				undefined,
+				'no Authorization header with the API key scheme',
+			);
 		}
 	});
 
 	test('Basic credential + Simplify: flat records, closed and active; only Authorization: Basic is sent', async () => {
 		ctx.requireSetup();
 		const { result, requests, seen: hdrs } = await ctx.execute(WF.simpleBasic);
-		assert.deepStrictEqual(nodeItems(result, 'Jelou'), [EXPECTED_SIMPLE[CLOSED], EXPECTED_SIMPLE[ACTIVE]]);
-		assert.deepStrictEqual(requests.map((r) => `${r.method} ${r.path} ${r.status} ${r.auth}`).sort(), [
-			`GET /jelouapi/v1/external-support/${PROJECT}/conversations/${ACTIVE} 200 basic`,
-			`GET /jelouapi/v1/external-support/${PROJECT}/conversations/${CLOSED} 200 basic`,
+		assert.deepStrictEqual(nodeItems(result, 'Jelou'), [
+			EXPECTED_SIMPLE[CLOSED],
+			EXPECTED_SIMPLE[ACTIVE],
 		]);
+		assert.deepStrictEqual(
+			requests.map((r) => `${r.method} ${r.path} ${r.status} ${r.auth}`).sort(),
+			[
+				`GET /jelouapi/v1/external-support/${PROJECT}/conversations/${ACTIVE} 200 basic`,
+				`GET /jelouapi/v1/external-support/${PROJECT}/conversations/${CLOSED} 200 basic`,
+			],
+		);
 		assert.equal(hdrs.length, 2);
 		for (const h of hdrs) {
 			assert.equal(h.headers.authorization, `Basic ${ctx.basicToken}`, 'Authorization header');
@@ -139,7 +176,13 @@ function define(ctx) {
 		const fetched = nodeItems(result, 'Jelou');
 		assert.deepStrictEqual(
 			fetched.map((c) => `${c._id}:${c.state}`),
-			[`${CLOSED}:closed`, `${ACTIVE}:active`, `${CLOSED_2}:closed`, 'gen-7:active', 'gen-10:closed'],
+			[
+				`${CLOSED}:closed`,
+				`${ACTIVE}:active`,
+				`${CLOSED_2}:closed`,
+				'gen-7:active',
+				'gen-10:closed',
+			],
 		);
 		assert.deepStrictEqual(
 			nodeItems(result, 'Is closed?', 0).map((c) => c._id),
@@ -157,7 +200,11 @@ function define(ctx) {
 			nodeItems(result, 'Active').map((c) => c._id),
 			[ACTIVE, 'gen-7'],
 		);
-		assert.ok(nodeItems(result, 'Closed').every((c) => c.state === 'closed' && typeof c.endedReason === 'string'));
+		assert.ok(
+			nodeItems(result, 'Closed').every(
+				(c) => c.state === 'closed' && typeof c.endedReason === 'string',
+			),
+		);
 		assert.ok(nodeItems(result, 'Active').every((c) => c.state === 'active' && !('endAt' in c)));
 	});
 
@@ -169,7 +216,11 @@ function define(ctx) {
 		assert.equal(items.length, 3, 'one output item per input item');
 		assert.deepStrictEqual(items[0], EXPECTED_RAW[CLOSED]);
 		assert.deepStrictEqual(items[2], EXPECTED_RAW[ACTIVE]);
-		assert.deepStrictEqual(Object.keys(items[1]), ['error'], 'the failed item is exactly { error }');
+		assert.deepStrictEqual(
+			Object.keys(items[1]),
+			['error'],
+			'the failed item is exactly { error }',
+		);
 		assert.equal(typeof items[1].error, 'string');
 		assert.match(items[1].error, new RegExp(MISSING), 'the error names the conversation id');
 		assert.match(items[1].error, /not found|404/i);

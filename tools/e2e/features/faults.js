@@ -56,7 +56,8 @@ function convIdOf(p) {
  *  3. Timeout 300 ms against 1.5 s of sandbox latency, Max Retries 0, Continue.
  */
 function optionsWorkflow(ctx) {
-	const control = (name, body) => wf.sandboxControl({ name, url: `${ctx.sb.url}/__sandbox/config`, body });
+	const control = (name, body) =>
+		wf.sandboxControl({ name, url: `${ctx.sb.url}/__sandbox/config`, body });
 	const get = (name, options, continueOnFail) =>
 		wf.jelouNode({
 			name,
@@ -75,7 +76,12 @@ function optionsWorkflow(ctx) {
 		id: WF_OPTIONS,
 		name: 'e2e options: concurrency, retries, time-out',
 		nodes: [
-			control('Sandbox: 40 requests/s', { rateLimit: RATE_LIMIT, retryAfterMode: 'seconds', errorRate: 0, latencyMs: 20 }),
+			control('Sandbox: 40 requests/s', {
+				rateLimit: RATE_LIMIT,
+				retryAfterMode: 'seconds',
+				errorRate: 0,
+				latencyMs: 20,
+			}),
 			wf.idsCode(THROTTLED_IDS, { name: '200 ids' }),
 			// Continue: a failure shows up as error items (the test lists them) and the next
 			// scenarios still run.
@@ -108,34 +114,62 @@ function define(ctx) {
 		assert.equal(raw.length, THROTTLED_IDS.length, 'one output item per input item');
 		const failures = {};
 		raw.forEach((it, i) => {
-			if (it.error || 'error' in it.json) (failures[it.json.error] = failures[it.json.error] || []).push(i);
+			if (it.error || 'error' in it.json)
+				(failures[it.json.error] = failures[it.json.error] || []).push(i);
 		});
 		assert.deepStrictEqual(
-			Object.entries(failures).map(([msg, items]) => `${items.length} item(s), first #${items[0]}: ${msg}`),
+			Object.entries(failures).map(
+				([msg, items]) => `${items.length} item(s), first #${items[0]}: ${msg}`,
+			),
 			[],
 			'no item failed',
 		);
-		assert.deepStrictEqual(raw.map((it) => it.json._id), THROTTLED_IDS, 'output order = input order');
+		assert.deepStrictEqual(
+			raw.map((it) => it.json._id),
+			THROTTLED_IDS,
+			'output order = input order',
+		);
 		assert.deepStrictEqual(
 			raw.map((it) => it.pairedItem && it.pairedItem.item),
 			THROTTLED_IDS.map((_, i) => i),
 			'each item is paired with its input',
 		);
 		for (const [i, it] of raw.entries()) {
-			assert.deepStrictEqual(it.json, generatedConversation(THROTTLED_IDS[i]), `item ${i} is the conversation Jelou sent`);
+			assert.deepStrictEqual(
+				it.json,
+				generatedConversation(THROTTLED_IDS[i]),
+				`item ${i} is the conversation Jelou sent`,
+			);
 		}
 
 		const wanted = new Set(THROTTLED_IDS);
 		const mine = requests.filter((r) => wanted.has(convIdOf(r.path)));
 		const byStatus = {};
 		for (const r of mine) byStatus[r.status] = (byStatus[r.status] || 0) + 1;
-		assert.equal(byStatus[200], THROTTLED_IDS.length, `each id answered 200 once (statuses: ${JSON.stringify(byStatus)})`);
-		assert.deepStrictEqual(new Set(mine.filter((r) => r.status === 200).map((r) => convIdOf(r.path))).size, THROTTLED_IDS.length);
-		assert.ok(byStatus[429] >= 1, `the sandbox throttled the run (statuses: ${JSON.stringify(byStatus)})`);
-		assert.deepStrictEqual(Object.keys(byStatus).sort(), ['200', '429'], 'only 200 and 429 answers');
+		assert.equal(
+			byStatus[200],
+			THROTTLED_IDS.length,
+			`each id answered 200 once (statuses: ${JSON.stringify(byStatus)})`,
+		);
+		assert.deepStrictEqual(
+			new Set(mine.filter((r) => r.status === 200).map((r) => convIdOf(r.path))).size,
+			THROTTLED_IDS.length,
+		);
+		assert.ok(
+			byStatus[429] >= 1,
+			`the sandbox throttled the run (statuses: ${JSON.stringify(byStatus)})`,
+		);
+		assert.deepStrictEqual(
+			Object.keys(byStatus).sort(),
+			['200', '429'],
+			'only 200 and 429 answers',
+		);
 
 		const inFlight = maxOverlap(recs.filter((r) => wanted.has(convIdOf(r.path))));
-		assert.ok(inFlight <= THROTTLED_CONCURRENCY, `at most ${THROTTLED_CONCURRENCY} requests in flight (saw ${inFlight})`);
+		assert.ok(
+			inFlight <= THROTTLED_CONCURRENCY,
+			`at most ${THROTTLED_CONCURRENCY} requests in flight (saw ${inFlight})`,
+		);
 		assert.ok(inFlight >= 2, `requests ran concurrently (saw at most ${inFlight} at once)`);
 		const spanMs = mine[mine.length - 1].at - mine[0].at;
 		console.log(
@@ -150,7 +184,10 @@ function define(ctx) {
 		assert.ok(raw, 'the node ran');
 		// Concurrency 1: the sandbox's injected faults come in turn, 500, 502, 503.
 		const statuses = [500, 502, 503];
-		assert.deepStrictEqual(raw.map((it) => Object.keys(it.json)), [['error'], ['error'], ['error']]);
+		assert.deepStrictEqual(
+			raw.map((it) => Object.keys(it.json)),
+			[['error'], ['error'], ['error']],
+		);
 		raw.forEach((it, i) => {
 			assert.equal(
 				it.json.error,
@@ -165,7 +202,9 @@ function define(ctx) {
 		});
 		const wanted = new Set(NO_RETRY_IDS);
 		assert.deepStrictEqual(
-			requests.filter((r) => wanted.has(convIdOf(r.path))).map((r) => `${convIdOf(r.path)} ${r.status}`),
+			requests
+				.filter((r) => wanted.has(convIdOf(r.path)))
+				.map((r) => `${convIdOf(r.path)} ${r.status}`),
 			NO_RETRY_IDS.map((id, i) => `${id} ${statuses[i]}`),
 			'exactly one request per item: nothing was resent',
 		);
@@ -180,7 +219,10 @@ function define(ctx) {
 			raw.map((it) => it.json),
 			TIMEOUT_IDS.map(() => ({ error: 'The request to Jelou timed out' })),
 		);
-		assert.deepStrictEqual(raw.map((it) => it.pairedItem && it.pairedItem.item), [0, 1]);
+		assert.deepStrictEqual(
+			raw.map((it) => it.pairedItem && it.pairedItem.item),
+			[0, 1],
+		);
 		for (const it of raw) {
 			assert.equal(
 				it.error && it.error.description,
@@ -191,13 +233,20 @@ function define(ctx) {
 		// item, already says the node gave up before the sandbox's delayed answer came.
 		const wanted = new Set(TIMEOUT_IDS);
 		assert.deepStrictEqual(
-			requests.filter((r) => wanted.has(convIdOf(r.path))).map((r) => convIdOf(r.path)).sort(),
+			requests
+				.filter((r) => wanted.has(convIdOf(r.path)))
+				.map((r) => convIdOf(r.path))
+				.sort(),
 			TIMEOUT_IDS,
 			'one request per item (Max Retries 0)',
 		);
 		// The last step put the sandbox back to no faults.
 		assert.deepStrictEqual(
-			{ latencyMs: ctx.sb.config.latencyMs, rateLimit: ctx.sb.config.rateLimit, errorRate: ctx.sb.config.errorRate },
+			{
+				latencyMs: ctx.sb.config.latencyMs,
+				rateLimit: ctx.sb.config.rateLimit,
+				errorRate: ctx.sb.config.errorRate,
+			},
 			{ latencyMs: 0, rateLimit: 0, errorRate: 0 },
 		);
 	});

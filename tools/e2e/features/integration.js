@@ -13,7 +13,11 @@ const { OPS_WEBHOOK_URL } = require('./operations');
 const WF_INTEGRATION = 'JelouE2eIntegr01';
 const INTEGRATION_PATH = `/jelouapi/v1/external-support/${PROJECT}`;
 // What the project's integration points at before the run (the company's own panel).
-const PANEL = { webhookUrl: 'https://panel.example.com/jelou/events', authType: 'api_key', authorization: 'panel-api-key-e2e' };
+const PANEL = {
+	webhookUrl: 'https://panel.example.com/jelou/events',
+	authType: 'api_key',
+	authorization: 'panel-api-key-e2e',
+};
 const MOVED_URL = 'https://support.example.com/jelou/v2/events';
 const MOVED_AGAIN_URL = 'https://support.example.com/jelou/v3/events';
 const BARE_URL = 'https://support.example.com/jelou/bare/events';
@@ -41,7 +45,11 @@ function integrationWorkflow(ctx) {
 		name: 'e2e integration: update, delete, bare answers',
 		nodes: [
 			node('Update URL and auth', 'update', {
-				updateFields: { webhookUrl: MOVED_URL, webhookAuthType: 'bearer', webhookSecret: ctx.secrets.webhookSecret },
+				updateFields: {
+					webhookUrl: MOVED_URL,
+					webhookAuthType: 'bearer',
+					webhookSecret: ctx.secrets.webhookSecret,
+				},
 			}),
 			node('Update URL only', 'update', { updateFields: { webhookUrl: MOVED_AGAIN_URL } }),
 			node('Update nothing', 'update', { updateFields: {} }, true),
@@ -50,7 +58,11 @@ function integrationWorkflow(ctx) {
 			node('Delete again', 'delete', {}, true),
 			node('Get after delete', 'get', { options: {} }, true),
 			shape('Sandbox: bare answers', 'bare'),
-			node('Create (bare answer)', 'create', { webhookUrl: BARE_URL, webhookAuthType: 'no_auth', options: {} }),
+			node('Create (bare answer)', 'create', {
+				webhookUrl: BARE_URL,
+				webhookAuthType: 'no_auth',
+				options: {},
+			}),
 			node('Get (bare answer)', 'get', { options: {} }),
 			node('Update (bare answer)', 'update', {
 				updateFields: { webhookAuthType: 'api_key', webhookSecret: ctx.secrets.webhookSecret },
@@ -68,8 +80,13 @@ function define(ctx) {
 	test('Integration → Get (404 under Continue before one exists), Create (signingSecret + notice, webhook secret not echoed), Get', async () => {
 		ctx.requireSetup();
 		const { result, requests } = await ctx.operationsRun();
-		const integrationCalls = requests.filter((r) => r.path === `/jelouapi/v1/external-support/${PROJECT}`);
-		assert.deepStrictEqual(integrationCalls.map((r) => `${r.method} ${r.status}`), ['GET 404', 'POST 201', 'GET 200']);
+		const integrationCalls = requests.filter(
+			(r) => r.path === `/jelouapi/v1/external-support/${PROJECT}`,
+		);
+		assert.deepStrictEqual(
+			integrationCalls.map((r) => `${r.method} ${r.status}`),
+			['GET 404', 'POST 201', 'GET 200'],
+		);
 		assert.deepStrictEqual(jsonBody(integrationCalls[1]), {
 			webhookUrl: OPS_WEBHOOK_URL,
 			authType: 'bearer',
@@ -81,14 +98,33 @@ function define(ctx) {
 		]);
 
 		const [created] = nodeItems(result, 'Integration Create');
-		assert.deepStrictEqual(Object.keys(created).sort(), ['authType', 'brainId', 'createdAt', 'notice', 'signingSecret', 'updatedAt', 'webhookUrl']);
+		assert.deepStrictEqual(Object.keys(created).sort(), [
+			'authType',
+			'brainId',
+			'createdAt',
+			'notice',
+			'signingSecret',
+			'updatedAt',
+			'webhookUrl',
+		]);
 		assert.equal(created.webhookUrl, OPS_WEBHOOK_URL);
 		assert.equal(created.authType, 'bearer');
 		assert.match(created.signingSecret, /^[0-9a-f]{64}$/, 'the new signing secret');
-		assert.notEqual(created.signingSecret, ctx.secrets.signingSecret, 'a new secret, not the credential\'s');
-		assert.equal(created.signingSecret, ctx.sb.integration.signingSecret, 'the secret the sandbox now verifies with');
+		assert.notEqual(
+			created.signingSecret,
+			ctx.secrets.signingSecret,
+			"a new secret, not the credential's",
+		);
+		assert.equal(
+			created.signingSecret,
+			ctx.sb.integration.signingSecret,
+			'the secret the sandbox now verifies with',
+		);
 		assert.match(created.notice, /signingSecret/);
-		assert.ok(!JSON.stringify(created).includes(ctx.secrets.webhookSecret), 'the webhook secret is not repeated');
+		assert.ok(
+			!JSON.stringify(created).includes(ctx.secrets.webhookSecret),
+			'the webhook secret is not repeated',
+		);
 		ctx.createdSigningSecret = created.signingSecret;
 
 		const [got] = nodeItems(result, 'Integration Get');
@@ -121,23 +157,38 @@ function define(ctx) {
 		ctx.requireSetup();
 		const { result } = await integrationRun();
 		const calls = await integrationCalls();
-		assert.deepStrictEqual(calls.map((r) => `${r.method} ${r.status} ${r.auth}`), [
-			'PATCH 200 api_key',
-			'PATCH 200 api_key',
-			'GET 200 api_key',
-			'DELETE 200 api_key',
-			'DELETE 404 api_key',
-			'GET 404 api_key',
-			'POST 201 api_key',
-			'GET 200 api_key',
-			'PATCH 200 api_key',
-		]);
+		assert.deepStrictEqual(
+			calls.map((r) => `${r.method} ${r.status} ${r.auth}`),
+			[
+				'PATCH 200 api_key',
+				'PATCH 200 api_key',
+				'GET 200 api_key',
+				'DELETE 200 api_key',
+				'DELETE 404 api_key',
+				'GET 404 api_key',
+				'POST 201 api_key',
+				'GET 200 api_key',
+				'PATCH 200 api_key',
+			],
+		);
 		const [first, second] = calls;
-		assert.deepStrictEqual(jsonBody(first), { webhookUrl: MOVED_URL, authType: 'bearer', authorization: ctx.secrets.webhookSecret });
-		assert.deepStrictEqual(jsonBody(second), { webhookUrl: MOVED_AGAIN_URL }, 'only the field that was set');
+		assert.deepStrictEqual(jsonBody(first), {
+			webhookUrl: MOVED_URL,
+			authType: 'bearer',
+			authorization: ctx.secrets.webhookSecret,
+		});
+		assert.deepStrictEqual(
+			jsonBody(second),
+			{ webhookUrl: MOVED_AGAIN_URL },
+			'only the field that was set',
+		);
 		const seeded = first.integrationAfter;
 		for (const r of [first, second]) {
-			assert.equal(r.integrationAfter.signingSecret, ctx.secrets.signingSecret, 'Update keeps the signing secret');
+			assert.equal(
+				r.integrationAfter.signingSecret,
+				ctx.secrets.signingSecret,
+				'Update keeps the signing secret',
+			);
 			assert.equal(r.integrationAfter.id, seeded.id, 'the same integration');
 		}
 
@@ -156,7 +207,10 @@ function define(ctx) {
 		assert.equal(urlOnly.authType, 'bearer', 'the auth type set before stays');
 		for (const item of [updated, urlOnly]) {
 			const text = JSON.stringify(item);
-			assert.ok(!text.includes(ctx.secrets.webhookSecret) && !text.includes(ctx.secrets.signingSecret), 'no secret in the output');
+			assert.ok(
+				!text.includes(ctx.secrets.webhookSecret) && !text.includes(ctx.secrets.signingSecret),
+				'no secret in the output',
+			);
 		}
 
 		const nothing = nodeRawItems(result, 'Update nothing');
@@ -173,7 +227,11 @@ function define(ctx) {
 		const { result } = await integrationRun();
 		const calls = await integrationCalls();
 		const deletes = calls.filter((r) => r.method === 'DELETE');
-		assert.deepStrictEqual(deletes.map((r) => r.body), ['', ''], 'DELETE has no body');
+		assert.deepStrictEqual(
+			deletes.map((r) => r.body),
+			['', ''],
+			'DELETE has no body',
+		);
 		assert.equal(deletes[0].integrationAfter, null, 'the sandbox has no integration after Delete');
 		assert.deepStrictEqual(nodeItems(result, 'Delete'), [{ deleted: true, projectId: PROJECT }]);
 		assert.deepStrictEqual(nodeItems(result, 'Delete again'), [{ error: NOT_FOUND }]);
@@ -189,7 +247,11 @@ function define(ctx) {
 		assert.equal(created.length, 1);
 		const stored = post.integrationAfter;
 		assert.match(created[0].signingSecret, /^[0-9a-f]{64}$/);
-		assert.equal(created[0].signingSecret, stored.signingSecret, 'the secret the sandbox now verifies with');
+		assert.equal(
+			created[0].signingSecret,
+			stored.signingSecret,
+			'the secret the sandbox now verifies with',
+		);
 		assert.equal(created[0].id, stored.id);
 		assert.equal(created[0].brainId, stored.brainId);
 		assert.equal(created[0].webhookUrl, BARE_URL);
@@ -209,7 +271,10 @@ function define(ctx) {
 
 		const patch = calls[calls.length - 1];
 		assert.equal(patch.method, 'PATCH');
-		assert.deepStrictEqual(jsonBody(patch), { authType: 'api_key', authorization: ctx.secrets.webhookSecret });
+		assert.deepStrictEqual(jsonBody(patch), {
+			authType: 'api_key',
+			authorization: ctx.secrets.webhookSecret,
+		});
 		const [updated] = nodeItems(result, 'Update (bare answer)');
 		assert.deepStrictEqual(updated, {
 			id: stored.id,
@@ -219,7 +284,11 @@ function define(ctx) {
 			createdAt: stored.createdAt,
 			updatedAt: patch.integrationAfter.updatedAt,
 		});
-		assert.equal(patch.integrationAfter.signingSecret, created[0].signingSecret, 'Update kept the new secret');
+		assert.equal(
+			patch.integrationAfter.signingSecret,
+			created[0].signingSecret,
+			'Update kept the new secret',
+		);
 		assert.ok(!JSON.stringify(updated).includes(ctx.secrets.webhookSecret));
 		// The last step put the sandbox back to envelope answers.
 		assert.equal(ctx.sb.config.integrationShape, 'envelope');

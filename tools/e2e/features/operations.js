@@ -17,7 +17,11 @@ const WF_OPERATIONS = 'JelouE2eOperat01';
 const OPS_BOT = 'bot-001';
 const OPS_USER = 'user-e2e-ops';
 const OPS_TEXT = 'Hola, ya revisamos tu factura: el cobro duplicado fue anulado.';
-const OPS_IMAGE = { mediaUrl: 'https://example.com/e2e/invoice-T-12345.png', mimeType: 'image/png', caption: 'Tu factura corregida' };
+const OPS_IMAGE = {
+	mediaUrl: 'https://example.com/e2e/invoice-T-12345.png',
+	mimeType: 'image/png',
+	caption: 'Tu factura corregida',
+};
 const OPS_CLOSING = 'Gracias por escribirnos. ¡Hasta pronto!';
 const OPS_WEBHOOK_URL = 'https://support.example.com/jelou/events';
 
@@ -28,7 +32,12 @@ const OPS_WEBHOOK_URL = 'https://support.example.com/jelou/events';
  */
 function operationsWorkflow(ctx) {
 	const node = (name, parameters, { credential = ctx.creds.sign, continueOnFail = false } = {}) =>
-		wf.jelouNode({ name, credential, continueOnFail, parameters: { projectId: PROJECT, ...parameters } });
+		wf.jelouNode({
+			name,
+			credential,
+			continueOnFail,
+			parameters: { projectId: PROJECT, ...parameters },
+		});
 	const room = "={{ $('Start').item.json.roomId }}";
 	return wf.lineWorkflow({
 		id: WF_OPERATIONS,
@@ -42,7 +51,12 @@ function operationsWorkflow(ctx) {
 				additionalFields: {
 					initialMessage: 'Cliente pide revisar un cobro duplicado',
 					metadataJson: '{"ticketId": "T-12345", "source": "json", "nested": {"vip": true}}',
-					metadataFields: { field: [{ name: 'source', value: 'fields' }, { name: 'priority', value: 'high' }] },
+					metadataFields: {
+						field: [
+							{ name: 'source', value: 'fields' },
+							{ name: 'priority', value: 'high' },
+						],
+					},
 					assignmentType: 'team',
 					assignmentTarget: 'team-billing',
 				},
@@ -93,8 +107,16 @@ function operationsWorkflow(ctx) {
 				additionalFields: { closingMessage: OPS_CLOSING, redirectType: 'text' },
 				options: {},
 			}),
-			wf.sandboxControl({ name: 'Sandbox: remove the integration', method: 'DELETE', url: `${ctx.sb.url}/__sandbox/integration` }),
-			node('Integration Get (none yet)', { resource: 'integration', operation: 'get', options: {} }, { continueOnFail: true }),
+			wf.sandboxControl({
+				name: 'Sandbox: remove the integration',
+				method: 'DELETE',
+				url: `${ctx.sb.url}/__sandbox/integration`,
+			}),
+			node(
+				'Integration Get (none yet)',
+				{ resource: 'integration', operation: 'get', options: {} },
+				{ continueOnFail: true },
+			),
 			node('Integration Create', {
 				resource: 'integration',
 				operation: 'create',
@@ -114,17 +136,21 @@ function workflows(ctx) {
 
 function define(ctx) {
 	// The seeded integration (signing secret = the credential's) and conversations.
-	const operationsRun = () => ctx.executeShared(WF_OPERATIONS, { prepare: () => ctx.sb.resetData() });
+	const operationsRun = () =>
+		ctx.executeShared(WF_OPERATIONS, { prepare: () => ctx.sb.resetData() });
 	// Integration → Get / Create / Get run in the same workflow (see integration.js).
 	ctx.operationsRun = operationsRun;
 
 	test('Conversation → Start with metadata (JSON + fields) and an assignment: the sandbox received exactly that body', async () => {
 		ctx.requireSetup();
 		const { result, requests } = await operationsRun();
-		const starts = requests.filter((r) => r.method === 'POST' && r.path.endsWith('/conversations/start'));
-		assert.deepStrictEqual(starts.map((r) => `${r.path} ${r.status} ${r.auth}`), [
-			`/jelouapi/v1/external-support/${PROJECT}/conversations/start 200 api_key`,
-		]);
+		const starts = requests.filter(
+			(r) => r.method === 'POST' && r.path.endsWith('/conversations/start'),
+		);
+		assert.deepStrictEqual(
+			starts.map((r) => `${r.path} ${r.status} ${r.auth}`),
+			[`/jelouapi/v1/external-support/${PROJECT}/conversations/start 200 api_key`],
+		);
 		assert.deepStrictEqual(jsonBody(starts[0]), {
 			botId: OPS_BOT,
 			userId: OPS_USER,
@@ -141,7 +167,7 @@ function define(ctx) {
 		assert.match(started.roomId, /^room-[0-9a-f]{16}$/);
 	});
 
-	test('Message → Send (text, image) signed with the credential\'s signing secret: the sandbox checked the signature and accepted both; no API key went there; a wrong secret gets 401', async () => {
+	test("Message → Send (text, image) signed with the credential's signing secret: the sandbox checked the signature and accepted both; no API key went there; a wrong secret gets 401", async () => {
 		ctx.requireSetup();
 		const { result, requests, seen: recs, sentMessages } = await operationsRun();
 		const [started] = nodeItems(result, 'Start');
@@ -186,35 +212,61 @@ function define(ctx) {
 					value: {
 						id: image.messageId,
 						type: 'image',
-						content: { url: OPS_IMAGE.mediaUrl, mime_type: OPS_IMAGE.mimeType, caption: OPS_IMAGE.caption },
+						content: {
+							url: OPS_IMAGE.mediaUrl,
+							mime_type: OPS_IMAGE.mimeType,
+							caption: OPS_IMAGE.caption,
+						},
 					},
 				},
 			],
 		);
 		// The messaging route: signed with the integration's secret, never the API key.
 		const sends = requests.filter((r) => r.path === '/v1/external-support/webhook');
-		assert.deepStrictEqual(sends.map((r) => r.status), [200, 200, 401]);
+		assert.deepStrictEqual(
+			sends.map((r) => r.status),
+			[200, 200, 401],
+		);
 		const rawSends = recs.filter((r) => r.path === '/v1/external-support/webhook');
 		assert.equal(rawSends.length, 3);
 		for (const [i, r] of rawSends.entries()) {
 			assert.equal(r.headers['x-api-key'], undefined, `send ${i}: no x-api-key header`);
 			assert.equal(r.headers.authorization, undefined, `send ${i}: no Authorization header`);
-			assert.ok(!JSON.stringify(r.headers).includes(ctx.secrets.apiKey), `send ${i}: the API key is in no header`);
-			assert.ok(!sends[i].body.includes(ctx.secrets.apiKey) && !sends[i].body.includes(ctx.secrets.signingSecret), `send ${i}: no secret in the body`);
+			assert.ok(
+				!JSON.stringify(r.headers).includes(ctx.secrets.apiKey),
+				`send ${i}: the API key is in no header`,
+			);
+			assert.ok(
+				!sends[i].body.includes(ctx.secrets.apiKey) &&
+					!sends[i].body.includes(ctx.secrets.signingSecret),
+				`send ${i}: no secret in the body`,
+			);
 			const secret = i < 2 ? ctx.secrets.signingSecret : ctx.secrets.wrongSigningSecret;
 			const expected = `sha256=${crypto.createHmac('sha256', secret).update(sends[i].body).digest('hex')}`;
-			assert.equal(r.headers['x-jelou-signature'], expected, `send ${i}: X-Jelou-Signature is the HMAC of the exact body`);
+			assert.equal(
+				r.headers['x-jelou-signature'],
+				expected,
+				`send ${i}: X-Jelou-Signature is the HMAC of the exact body`,
+			);
 		}
 		const refused = nodeRawItems(result, 'Send with a wrong signing secret');
-		assert.deepStrictEqual(refused.map((it) => it.json), [{ error: 'Jelou rejected the message signature (HTTP 401)' }]);
+		assert.deepStrictEqual(
+			refused.map((it) => it.json),
+			[{ error: 'Jelou rejected the message signature (HTTP 401)' }],
+		);
 	});
 
 	test('Conversation → Close with a closing message: the sandbox got redirectPayload and closed the conversation Start opened', async () => {
 		ctx.requireSetup();
 		const { result, requests } = await operationsRun();
 		const [started] = nodeItems(result, 'Start');
-		const closes = requests.filter((r) => r.method === 'POST' && r.path.endsWith('/conversations/close'));
-		assert.deepStrictEqual(closes.map((r) => `${r.status} ${r.auth}`), ['200 api_key']);
+		const closes = requests.filter(
+			(r) => r.method === 'POST' && r.path.endsWith('/conversations/close'),
+		);
+		assert.deepStrictEqual(
+			closes.map((r) => `${r.status} ${r.auth}`),
+			['200 api_key'],
+		);
 		assert.deepStrictEqual(jsonBody(closes[0]), {
 			botId: OPS_BOT,
 			userId: OPS_USER,

@@ -12,8 +12,15 @@ function define(ctx) {
 		// The one secret meant to be shown: the signing secret Integration → Create returned.
 		// It is printed, so the scan reads the runs' output, and it differs from the others.
 		if (ctx.createdSigningSecret) {
-			assert.ok(text.includes(ctx.createdSigningSecret), 'the transcript holds the Integration Create output');
-			assert.ok(![ctx.secrets.signingSecret, ctx.secrets.wrongSigningSecret].includes(ctx.createdSigningSecret));
+			assert.ok(
+				text.includes(ctx.createdSigningSecret),
+				'the transcript holds the Integration Create output',
+			);
+			assert.ok(
+				![ctx.secrets.signingSecret, ctx.secrets.wrongSigningSecret].includes(
+					ctx.createdSigningSecret,
+				),
+			);
 		}
 		for (const [label, secret] of [
 			['API key', ctx.secrets.apiKey],
@@ -24,7 +31,11 @@ function define(ctx) {
 			['webhook secret', ctx.secrets.webhookSecret],
 		]) {
 			const at = text.indexOf(secret);
-			assert.equal(at, -1, `${label} leaked into n8n's output: ...${text.slice(Math.max(0, at - 200), at + 100)}...`);
+			assert.equal(
+				at,
+				-1,
+				`${label} leaked into n8n's output: ...${text.slice(Math.max(0, at - 200), at + 100)}...`,
+			);
 		}
 	});
 }

@@ -30,7 +30,8 @@ async function waitFor(what, fn, { timeoutMs = 20_000, intervalMs = 200 } = {}) 
 	for (;;) {
 		last = await fn();
 		if (last) return last;
-		if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		if (Date.now() - started > timeoutMs)
+			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 		await sleep(intervalMs);
 	}
 }
@@ -72,7 +73,11 @@ function createContext(rt, features) {
 	};
 	const { secrets } = ctx;
 	ctx.basicToken = Buffer.from(`${secrets.clientId}:${secrets.clientSecret}`).toString('base64');
-	ctx.seedIntegration = { webhookUrl: 'http://127.0.0.1:9/jelou-webhook', authType: 'no_auth', signingSecret: secrets.signingSecret };
+	ctx.seedIntegration = {
+		webhookUrl: 'http://127.0.0.1:9/jelou-webhook',
+		authType: 'no_auth',
+		signingSecret: secrets.signingSecret,
+	};
 
 	/** Run one workflow with a clean request log (`prepare` runs after the reset). */
 	ctx.execute = async (id, { prepare } = {}) => {
@@ -90,7 +95,12 @@ function createContext(rt, features) {
 		assert.equal(status, 'success', `execution status of ${id}`);
 		// What the sandbox accepted from Message → Send, through its control route.
 		const sentMessages = (await httpRequest('GET', `${sb.url}/__sandbox/messages`)).json;
-		return { result: r.result, requests: sb.requests.slice(), seen: ctx.seen.slice(), sentMessages };
+		return {
+			result: r.result,
+			requests: sb.requests.slice(),
+			seen: ctx.seen.slice(),
+			sentMessages,
+		};
 	};
 
 	/** One run shared by several tests (each checks one scenario of the workflow). */
@@ -102,11 +112,17 @@ function createContext(rt, features) {
 
 	/** Every test fails (not skips) when the setup failed. */
 	ctx.requireSetup = () => {
-		if (ctx.setupError) throw new Error(`setup failed, see the first test: ${String(ctx.setupError.message).split('\n')[0]}`);
+		if (ctx.setupError)
+			throw new Error(
+				`setup failed, see the first test: ${String(ctx.setupError.message).split('\n')[0]}`,
+			);
 	};
 
 	let session;
-	const owner = { email: 'e2e-owner@example.com', password: `E2e-${crypto.randomBytes(6).toString('hex')}-Pw1` };
+	const owner = {
+		email: 'e2e-owner@example.com',
+		password: `E2e-${crypto.randomBytes(6).toString('hex')}-Pw1`,
+	};
 	const startSession = (port) =>
 		(async () => {
 			const t = Date.now();
@@ -142,7 +158,10 @@ function createContext(rt, features) {
 
 	async function setup() {
 		const failed = process.env[`E2E_INSTALL_ERROR_${rt.line}`];
-		if (failed) throw new Error(`${rt.name} could not be installed on this machine, so it was not tested:\n${failed}`);
+		if (failed)
+			throw new Error(
+				`${rt.name} could not be installed on this machine, so it was not tested:\n${failed}`,
+			);
 		await ensureInstalled(rt.line, { print: (s) => console.log(s) });
 
 		const sb = await SANDBOX.startSandbox({
@@ -159,7 +178,14 @@ function createContext(rt, features) {
 		onCleanup(() => sb.close());
 		sb.server.prependListener('request', (req, res) => {
 			if (req.url.startsWith('/__sandbox')) return;
-			const rec = { method: req.method, path: req.url, headers: { ...req.headers }, start: performance.now(), end: undefined, integrationAfter: undefined };
+			const rec = {
+				method: req.method,
+				path: req.url,
+				headers: { ...req.headers },
+				start: performance.now(),
+				end: undefined,
+				integrationAfter: undefined,
+			};
 			ctx.seen.push(rec);
 			const end = () => {
 				if (rec.end === undefined) {
@@ -178,7 +204,15 @@ function createContext(rt, features) {
 		await n8n.installPackage(tgz);
 
 		const apiKeyCred = (id, name, extra = {}) =>
-			wf.jelouCredential({ id, name, authType: 'apiKey', apiKey: secrets.apiKey, baseUrl: sb.baseUrl, projectId: PROJECT, ...extra });
+			wf.jelouCredential({
+				id,
+				name,
+				authType: 'apiKey',
+				apiKey: secrets.apiKey,
+				baseUrl: sb.baseUrl,
+				projectId: PROJECT,
+				...extra,
+			});
 		ctx.creds.key = apiKeyCred('JelouE2eCredKey1', 'Jelou e2e (API key)');
 		ctx.creds.basic = wf.jelouCredential({
 			id: 'JelouE2eCredBas1',
@@ -204,7 +238,8 @@ function createContext(rt, features) {
 		ctx.triggerWebhookId = wf.webhookUuid(`trigger-${rt.line}`);
 		await n8n.importCredentials(Object.values(ctx.creds));
 		const workflows = [];
-		for (const feature of features) if (feature.workflows) workflows.push(...feature.workflows(ctx));
+		for (const feature of features)
+			if (feature.workflows) workflows.push(...feature.workflows(ctx));
 		await n8n.importWorkflows(workflows);
 	}
 

@@ -12,7 +12,14 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnTracked, stop } = require('../../harness/procs');
-const { N8nInstance, N8nRest, freePort, makeTempDir, httpRequest, sleep } = require('../../harness/n8n');
+const {
+	N8nInstance,
+	N8nRest,
+	freePort,
+	makeTempDir,
+	httpRequest,
+	sleep,
+} = require('../../harness/n8n');
 
 function tail(text, n = 40) {
 	return String(text).split('\n').filter(Boolean).slice(-n).join('\n');
@@ -54,7 +61,12 @@ class QueueCluster {
 		this.line = line;
 		this.opts = { workers: 2, workerConcurrency: 10, ...opts };
 		this.logDir = opts.logDir || makeTempDir(`n8n-jelou-queue-logs-${line}-`);
-		this.common = queueEnv({ redis: opts.redis, pg: opts.pg, database: opts.database, prefix: `jelou-q${line}` });
+		this.common = queueEnv({
+			redis: opts.redis,
+			pg: opts.pg,
+			database: opts.database,
+			prefix: `jelou-q${line}`,
+		});
 		this.main = new N8nInstance(line, { encryptionKey: opts.encryptionKey, env: this.common });
 		this.procs = []; // { role, name, child, url, port, log: { text }, logFile }
 		this.timings = {};
@@ -70,18 +82,27 @@ class QueueCluster {
 		const r = await this.main.installPackage(tgz);
 		this.timings.installPackageMs = Date.now() - t;
 		this.userFolders = {};
-		const roles = ['webhook', ...Array.from({ length: this.opts.workers }, (_, i) => `worker-${i + 1}`)];
+		const roles = [
+			'webhook',
+			...Array.from({ length: this.opts.workers }, (_, i) => `worker-${i + 1}`),
+		];
 		for (const role of roles) {
 			const dir = makeTempDir(`n8n-jelou-queue-${this.line}-${role}-`);
 			fs.mkdirSync(path.join(dir, '.n8n'), { recursive: true });
-			fs.cpSync(path.join(this.main.userFolder, '.n8n', 'nodes'), path.join(dir, '.n8n', 'nodes'), { recursive: true });
+			fs.cpSync(path.join(this.main.userFolder, '.n8n', 'nodes'), path.join(dir, '.n8n', 'nodes'), {
+				recursive: true,
+			});
 			this.userFolders[role] = dir;
 		}
 		return r;
 	}
 
 	_spawn(role, args, { userFolder, env }) {
-		const inst = new N8nInstance(this.line, { userFolder, encryptionKey: this.opts.encryptionKey, env: this.common });
+		const inst = new N8nInstance(this.line, {
+			userFolder,
+			encryptionKey: this.opts.encryptionKey,
+			env: this.common,
+		});
 		const logFile = path.join(this.logDir, `${role}.log`);
 		const child = spawnTracked(this.runtime.nodeBin, [this.runtime.n8nBin, ...args], {
 			cwd: userFolder,
@@ -109,7 +130,10 @@ class QueueCluster {
 	async _waitReady(proc, url, isReady, timeoutMs) {
 		const started = Date.now();
 		while (Date.now() - started < timeoutMs) {
-			if (proc.exited) throw new Error(`n8n ${proc.role} exited (code ${proc.child.exitCode}) before it was ready:\n${tail(proc.log.text)}`);
+			if (proc.exited)
+				throw new Error(
+					`n8n ${proc.role} exited (code ${proc.child.exitCode}) before it was ready:\n${tail(proc.log.text)}`,
+				);
 			try {
 				const r = await httpRequest('GET', url, { timeoutMs: 5000 });
 				if (isReady(r)) return Date.now() - started;
@@ -118,7 +142,9 @@ class QueueCluster {
 			}
 			await sleep(250);
 		}
-		throw new Error(`n8n ${proc.role} was not ready after ${timeoutMs} ms (${url}):\n${tail(proc.log.text)}`);
+		throw new Error(
+			`n8n ${proc.role} was not ready after ${timeoutMs} ms (${url}):\n${tail(proc.log.text)}`,
+		);
 	}
 
 	/**
@@ -165,31 +191,48 @@ class QueueCluster {
 			},
 		});
 		webhook.url = this.webhookUrl;
-		starts.push(this._waitReady(webhook, `${this.webhookUrl}/healthz/readiness`, (r) => r.status === 200, timeoutMs));
+		starts.push(
+			this._waitReady(
+				webhook,
+				`${this.webhookUrl}/healthz/readiness`,
+				(r) => r.status === 200,
+				timeoutMs,
+			),
+		);
 		this.workers = [];
 		for (let i = 1; i <= this.opts.workers; i++) {
 			const healthPort = await freePort();
-			const w = this._spawn(`worker-${i}`, ['worker', `--concurrency=${this.opts.workerConcurrency}`], {
-				userFolder: this.userFolders[`worker-${i}`],
-				env: {
-					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-					QUEUE_HEALTH_CHECK_PORT: String(healthPort),
-					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-					// Workers do not serve the editor, but keep N8N_PORT distinct anyway.
-					N8N_PORT: String(await freePort()),
-					WEBHOOK_URL: `${this.webhookUrl}/`,
-					N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			const w = this._spawn(
+				`worker-${i}`,
+				['worker', `--concurrency=${this.opts.workerConcurrency}`],
+				{
+					userFolder: this.userFolders[`worker-${i}`],
+					env: {
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+						// Workers do not serve the editor, but keep N8N_PORT distinct anyway.
+						N8N_PORT: String(await freePort()),
+						WEBHOOK_URL: `${this.webhookUrl}/`,
+						N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+					},
 				},
-			});
+			);
 			w.url = `http://127.0.0.1:${healthPort}`;
 			w.index = i;
 			this.workers.push(w);
-			starts.push(this._waitReady(w, `${w.url}/healthz/readiness`, (r) => r.status === 200, timeoutMs));
+			starts.push(
+				this._waitReady(w, `${w.url}/healthz/readiness`, (r) => r.status === 200, timeoutMs),
+			);
 		}
 		await Promise.all(starts);
 		this.timings.othersStartMs = Date.now() - t;
 		this.rest = new N8nRest(this.mainUrl);
-		return { mainUrl: this.mainUrl, webhookUrl: this.webhookUrl, workers: this.workers.map((w) => w.url) };
+		return {
+			mainUrl: this.mainUrl,
+			webhookUrl: this.webhookUrl,
+			workers: this.workers.map((w) => w.url),
+		};
 	}
 
 	/** Which worker logged "Worker started execution <id>", per execution id: { id: ['worker-1', ...] }. */
@@ -217,7 +260,11 @@ class QueueCluster {
 	transcriptText() {
 		// main's output is in its instance transcript (with the CLI imports).
 		const others = this.procs.filter((p) => p.role !== 'main');
-		return others.map((p) => `### ${p.role}\n${p.log.text}`).join('\n') + '\n' + this.main.transcriptText();
+		return (
+			others.map((p) => `### ${p.role}\n${p.log.text}`).join('\n') +
+			'\n' +
+			this.main.transcriptText()
+		);
 	}
 
 	async stop() {

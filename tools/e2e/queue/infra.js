@@ -33,7 +33,12 @@ function findPostgresBinDir() {
 		.sort((a, b) => Number(b) - Number(a));
 	for (const m of majors) {
 		const bin = path.join(root, m, 'bin');
-		if (['postgres', 'initdb', 'pg_isready', 'createdb'].every((b) => fs.existsSync(path.join(bin, b)))) return bin;
+		if (
+			['postgres', 'initdb', 'pg_isready', 'createdb'].every((b) =>
+				fs.existsSync(path.join(bin, b)),
+			)
+		)
+			return bin;
 	}
 	return undefined;
 }
@@ -52,35 +57,56 @@ async function ensureDebianPackages({ print = () => {} } = {}) {
 	if (!findPostgresBinDir()) missing.push('postgresql');
 	if (missing.length === 0) return { installed: [], ms: 0, updateMs: 0, installMs: 0 };
 	if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-		throw new Error(`${missing.join(' and ')} missing and this is not root: install them with sudo apt-get install -y ${missing.join(' ')}`);
+		throw new Error(
+			`${missing.join(' and ')} missing and this is not root: install them with sudo apt-get install -y ${missing.join(' ')}`,
+		);
 	}
 	const started = Date.now();
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_MODE: 'a' };
 	// Other processes on the machine may hold the dpkg lock for a while: wait for it.
 	const lockOpts = ['-o', 'DPkg::Lock::Timeout=600', '-o', 'Acquire::Retries=3'];
 	print(`apt-get update (for ${missing.join(', ')})`);
-	const update = await run('apt-get', [...lockOpts, 'update'], { env, timeoutMs: 10 * 60_000, name: 'apt-get update' });
-	if (update.code !== 0) throw new Error(`apt-get update failed (exit ${update.code}):\n${tail(update.stdout + update.stderr)}`);
+	const update = await run('apt-get', [...lockOpts, 'update'], {
+		env,
+		timeoutMs: 10 * 60_000,
+		name: 'apt-get update',
+	});
+	if (update.code !== 0)
+		throw new Error(
+			`apt-get update failed (exit ${update.code}):\n${tail(update.stdout + update.stderr)}`,
+		);
 	const updateMs = Date.now() - started;
 	let ownPolicy = false;
 	if (!fs.existsSync(POLICY_RC_D)) {
-		fs.writeFileSync(POLICY_RC_D, '#!/bin/sh\n# n8n-nodes-jelou test:queue: do not start services while installing\nexit 101\n', { mode: 0o755 });
+		fs.writeFileSync(
+			POLICY_RC_D,
+			'#!/bin/sh\n# n8n-nodes-jelou test:queue: do not start services while installing\nexit 101\n',
+			{ mode: 0o755 },
+		);
 		ownPolicy = true;
 	}
 	try {
 		print(`apt-get install -y --no-install-recommends ${missing.join(' ')}`);
 		const t = Date.now();
-		const install = await run('apt-get', [...lockOpts, 'install', '-y', '--no-install-recommends', ...missing], {
-			env,
-			timeoutMs: 15 * 60_000,
-			name: 'apt-get install',
-		});
+		const install = await run(
+			'apt-get',
+			[...lockOpts, 'install', '-y', '--no-install-recommends', ...missing],
+			{
+				env,
+				timeoutMs: 15 * 60_000,
+				name: 'apt-get install',
+			},
+		);
 		if (install.code !== 0) {
-			throw new Error(`apt-get install ${missing.join(' ')} failed (exit ${install.code}):\n${tail(install.stdout + install.stderr)}`);
+			throw new Error(
+				`apt-get install ${missing.join(' ')} failed (exit ${install.code}):\n${tail(install.stdout + install.stderr)}`,
+			);
 		}
 		const installMs = Date.now() - t;
 		if (!findRedis() || !findPostgresBinDir()) {
-			throw new Error('apt-get install succeeded but redis-server or /usr/lib/postgresql/*/bin/postgres is still missing');
+			throw new Error(
+				'apt-get install succeeded but redis-server or /usr/lib/postgresql/*/bin/postgres is still missing',
+			);
 		}
 		return { installed: missing, ms: Date.now() - started, updateMs, installMs };
 	} finally {
@@ -123,12 +149,28 @@ function watchOutput(child, logFile) {
 /** Start redis-server on a free loopback port, without persistence. Resolves { port, stop, ms }. */
 async function startRedis({ dir = makeTempDir('n8n-jelou-redis-'), timeoutMs = 30_000 } = {}) {
 	const bin = findRedis();
-	if (!bin) throw new Error('redis-server is not installed (run the queue tests through tools/scripts/test-queue.js)');
+	if (!bin)
+		throw new Error(
+			'redis-server is not installed (run the queue tests through tools/scripts/test-queue.js)',
+		);
 	const started = Date.now();
 	const port = await freePort();
 	const child = spawnTracked(
 		bin,
-		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dir],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--daemonize',
+			'no',
+			'--dir',
+			dir,
+		],
 		{ cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], name: 'redis-server' },
 	);
 	const log = watchOutput(child, path.join(dir, 'redis.log'));
@@ -138,7 +180,14 @@ async function startRedis({ dir = makeTempDir('n8n-jelou-redis-'), timeoutMs = 3
 		if (exited) throw new Error(`redis-server exited before it was ready:\n${tail(log.text)}`);
 		const answer = await tcpAsk(port, 'PING\r\n');
 		if (answer && answer.startsWith('+PONG')) {
-			return { port, host: '127.0.0.1', child, dir, ms: Date.now() - started, stop: () => stop(child, 5000) };
+			return {
+				port,
+				host: '127.0.0.1',
+				child,
+				dir,
+				ms: Date.now() - started,
+				stop: () => stop(child, 5000),
+			};
 		}
 		await sleep(100);
 	}
@@ -149,7 +198,8 @@ async function startRedis({ dir = makeTempDir('n8n-jelou-redis-'), timeoutMs = 3
 async function userIds(name) {
 	const u = await run('id', ['-u', name], { timeoutMs: 10_000 });
 	const g = await run('id', ['-g', name], { timeoutMs: 10_000 });
-	if (u.code !== 0 || g.code !== 0) throw new Error(`no user "${name}" on this machine to run PostgreSQL as`);
+	if (u.code !== 0 || g.code !== 0)
+		throw new Error(`no user "${name}" on this machine to run PostgreSQL as`);
 	return { uid: Number(u.stdout.trim()), gid: Number(g.stdout.trim()) };
 }
 
@@ -161,36 +211,55 @@ async function userIds(name) {
  */
 async function startPostgres({ runAs = 'nobody', timeoutMs = 60_000 } = {}) {
 	const binDir = findPostgresBinDir();
-	if (!binDir) throw new Error('PostgreSQL is not installed (run the queue tests through tools/scripts/test-queue.js)');
+	if (!binDir)
+		throw new Error(
+			'PostgreSQL is not installed (run the queue tests through tools/scripts/test-queue.js)',
+		);
 	const dir = makeTempDir('n8n-jelou-pg-');
-	const ids = typeof process.getuid === 'function' && process.getuid() === 0 ? await userIds(runAs) : undefined;
+	const ids =
+		typeof process.getuid === 'function' && process.getuid() === 0
+			? await userIds(runAs)
+			: undefined;
 	if (ids) fs.chownSync(dir, ids.uid, ids.gid);
 	const dataDir = path.join(dir, 'data');
 	const asUser = ids ? { uid: ids.uid, gid: ids.gid } : {};
 	const env = { PATH: process.env.PATH, LANG: 'C', LC_ALL: 'C', HOME: dir };
 	const t0 = Date.now();
-	const init = await run(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', 'n8n', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'], {
-		cwd: dir,
-		env,
-		timeoutMs: 120_000,
-		name: 'initdb',
-		...asUser,
-	});
-	if (init.code !== 0) throw new Error(`initdb failed (exit ${init.code}):\n${tail(init.stdout + init.stderr)}`);
+	const init = await run(
+		path.join(binDir, 'initdb'),
+		['-D', dataDir, '-U', 'n8n', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'],
+		{
+			cwd: dir,
+			env,
+			timeoutMs: 120_000,
+			name: 'initdb',
+			...asUser,
+		},
+	);
+	if (init.code !== 0)
+		throw new Error(`initdb failed (exit ${init.code}):\n${tail(init.stdout + init.stderr)}`);
 	const initMs = Date.now() - t0;
 	const port = await freePort();
 	const t1 = Date.now();
 	const child = spawnTracked(
 		path.join(binDir, 'postgres'),
 		[
-			'-D', dataDir,
-			'-p', String(port),
-			'-h', '127.0.0.1',
-			'-k', dir,
-			'-c', 'fsync=off',
-			'-c', 'synchronous_commit=off',
-			'-c', 'full_page_writes=off',
-			'-c', 'max_connections=200',
+			'-D',
+			dataDir,
+			'-p',
+			String(port),
+			'-h',
+			'127.0.0.1',
+			'-k',
+			dir,
+			'-c',
+			'fsync=off',
+			'-c',
+			'synchronous_commit=off',
+			'-c',
+			'full_page_writes=off',
+			'-c',
+			'max_connections=200',
 		],
 		{ cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], name: 'postgres', ...asUser },
 	);
@@ -210,10 +279,14 @@ async function startPostgres({ runAs = 'nobody', timeoutMs = 60_000 } = {}) {
 	};
 	for (;;) {
 		if (exited) throw new Error(`postgres exited before it was ready:\n${tail(log.text)}`);
-		const r = await run(path.join(binDir, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-t', '2'], {
-			env,
-			timeoutMs: 10_000,
-		});
+		const r = await run(
+			path.join(binDir, 'pg_isready'),
+			['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-t', '2'],
+			{
+				env,
+				timeoutMs: 10_000,
+			},
+		);
 		if (r.code === 0) break;
 		if (Date.now() - t1 > timeoutMs) {
 			await stopPg();
@@ -223,14 +296,31 @@ async function startPostgres({ runAs = 'nobody', timeoutMs = 60_000 } = {}) {
 	}
 	const startMs = Date.now() - t1;
 	const createDatabase = async (name) => {
-		const r = await run(path.join(binDir, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', name], {
-			env,
-			timeoutMs: 30_000,
-		});
-		if (r.code !== 0) throw new Error(`createdb ${name} failed (exit ${r.code}):\n${tail(r.stdout + r.stderr)}`);
+		const r = await run(
+			path.join(binDir, 'createdb'),
+			['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', name],
+			{
+				env,
+				timeoutMs: 30_000,
+			},
+		);
+		if (r.code !== 0)
+			throw new Error(`createdb ${name} failed (exit ${r.code}):\n${tail(r.stdout + r.stderr)}`);
 		return name;
 	};
-	return { port, host: '127.0.0.1', user: 'n8n', binDir, dir, runAs: ids ? runAs : undefined, initMs, startMs, createDatabase, stop: stopPg, log };
+	return {
+		port,
+		host: '127.0.0.1',
+		user: 'n8n',
+		binDir,
+		dir,
+		runAs: ids ? runAs : undefined,
+		initMs,
+		startMs,
+		createDatabase,
+		stop: stopPg,
+		log,
+	};
 }
 
 module.exports = { ensureDebianPackages, startRedis, startPostgres, findRedis, findPostgresBinDir };

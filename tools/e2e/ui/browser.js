@@ -54,13 +54,17 @@ function killPids(pids) {
  */
 async function launchBrowser({ viewport = { width: 1440, height: 1000 } } = {}) {
 	if (!fs.existsSync(CHROMIUM)) {
-		throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or run npm run test:ui`);
+		throw new Error(
+			`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) or run npm run test:ui`,
+		);
 	}
 	let playwright;
 	try {
 		playwright = require('playwright-core');
 	} catch (e) {
-		throw new Error(`playwright-core is not installed in tools/e2e/ui (cd tools/e2e/ui && npm install): ${e.message}`);
+		throw new Error(
+			`playwright-core is not installed in tools/e2e/ui (cd tools/e2e/ui && npm install): ${e.message}`,
+		);
 	}
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'jelou-ui-chromium-'));
 	// The profile path is unique, so it identifies exactly the processes of this browser.
@@ -93,7 +97,10 @@ async function launchBrowser({ viewport = { width: 1440, height: 1000 } } = {}) 
 	const close = async () => {
 		if (closed) return;
 		closed = true;
-		await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 10_000))]);
+		await Promise.race([
+			context.close().catch(() => {}),
+			new Promise((r) => setTimeout(r, 10_000)),
+		]);
 		killLeftovers();
 		fs.rmSync(profile, { recursive: true, force: true });
 		unregister();

@@ -20,7 +20,11 @@ const { spawn } = require('node:child_process');
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 function parseArgs(argv) {
-	const out = { line: '1', out: path.join(REPO_ROOT, 'docs', 'screenshots', 'workflow.png'), chromium: '/usr/bin/chromium' };
+	const out = {
+		line: '1',
+		out: path.join(REPO_ROOT, 'docs', 'screenshots', 'workflow.png'),
+		chromium: '/usr/bin/chromium',
+	};
 	for (let i = 0; i < argv.length; i++) {
 		if (argv[i] === '--n8n') out.line = argv[++i];
 		else if (argv[i] === '--out') out.out = path.resolve(argv[++i]);
@@ -31,10 +35,14 @@ function parseArgs(argv) {
 
 function startLocalN8n(line) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(REPO_ROOT, 'tools', 'scripts', 'start.js'), '--no-build', '--n8n', line], {
-			cwd: REPO_ROOT,
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
+		const child = spawn(
+			process.execPath,
+			[path.join(REPO_ROOT, 'tools', 'scripts', 'start.js'), '--no-build', '--n8n', line],
+			{
+				cwd: REPO_ROOT,
+				stdio: ['ignore', 'pipe', 'inherit'],
+			},
+		);
 		let out = '';
 		child.stdout.on('data', (c) => {
 			out += c;
@@ -42,11 +50,14 @@ function startLocalN8n(line) {
 			if (out.includes('Press Ctrl-C to stop.')) {
 				const url = /Open:\s+(\S+)/.exec(out)[1];
 				const login = /Log in:\s+(\S+)\s+\/\s+(\S+)/.exec(out);
-				if (!login) return reject(new Error('start.js printed no owner login (run it once with --reset?)'));
+				if (!login)
+					return reject(new Error('start.js printed no owner login (run it once with --reset?)'));
 				resolve({ child, url, email: login[1], password: login[2] });
 			}
 		});
-		child.on('exit', (code) => reject(new Error(`tools/scripts/start.js exited with code ${code}`)));
+		child.on('exit', (code) =>
+			reject(new Error(`tools/scripts/start.js exited with code ${code}`)),
+		);
 	});
 }
 
@@ -90,7 +101,10 @@ async function main() {
 		const page = context.pages()[0] || (await context.newPage());
 
 		await page.goto(`${base}/signin`, { waitUntil: 'domcontentloaded' });
-		await page.locator('input[type="email"], input[name="email"], input[name="emailOrLdapLoginId"]').first().fill(local.email);
+		await page
+			.locator('input[type="email"], input[name="email"], input[name="emailOrLdapLoginId"]')
+			.first()
+			.fill(local.email);
 		await page.locator('input[type="password"]').first().fill(local.password);
 		await page.locator('button:has-text("Sign in")').first().click();
 		await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 30_000 });
@@ -105,12 +119,14 @@ async function main() {
 			'button:has-text("Got it")',
 			'button:has-text("Dismiss")',
 		]) {
-			for (const el of await page.locator(sel).all()) await el.click({ timeout: 1000 }).catch(() => {});
+			for (const el of await page.locator(sel).all())
+				await el.click({ timeout: 1000 }).catch(() => {});
 		}
 		await page.keyboard.press('Escape').catch(() => {});
 
 		// Run it once so each connection shows its item count.
-		if (process.env.SCREENSHOT_DEBUG) await page.screenshot({ path: path.join(os.tmpdir(), 'jelou-before-run.png') });
+		if (process.env.SCREENSHOT_DEBUG)
+			await page.screenshot({ path: path.join(os.tmpdir(), 'jelou-before-run.png') });
 		// The editor's own "Execute workflow" button (not the per-trigger one).
 		const run = page.locator('[data-test-id="execute-workflow-button"]').first();
 		if (await run.count()) {
@@ -123,7 +139,9 @@ async function main() {
 				.waitFor({ timeout: 60_000 })
 				.catch(() => {});
 			await page.waitForTimeout(2500);
-			for (const el of await page.locator('.el-notification__closeBtn, [data-test-id="notification-close-button"]').all()) {
+			for (const el of await page
+				.locator('.el-notification__closeBtn, [data-test-id="notification-close-button"]')
+				.all()) {
 				await el.click({ timeout: 1000 }).catch(() => {});
 			}
 		}

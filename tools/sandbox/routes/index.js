@@ -11,34 +11,50 @@ const { sendMessage } = require('./messaging');
 
 /** `entry` is the request-log record: its `auth` is set here. */
 function routeApi(ctx, req, entry, rawPath, bodyBuf) {
-  const raw = rawPath.split('/');
-  // raw[0] is '' (path starts with '/')
-  if (raw[1] === 'jelouapi' && raw[2] === 'v1') {
-    const kind = authenticate(ctx.opts, req.headers);
-    entry.auth = kind;
-    if (kind === 'none' || kind === 'invalid') return { answer: unauthorized(kind) };
-    let seg;
-    try {
-      seg = raw.slice(3).map((s) => decodeURIComponent(s));
-    } catch {
-      return { answer: apiError(400, 'BAD_REQUEST', 'malformed_path', 'The request path contains a malformed percent-encoding.') };
-    }
-    return routeJelou(ctx, req.method, seg, bodyBuf);
-  }
-  if (raw.length === 4 && raw[1] === 'v1' && raw[2] === 'external-support' && raw[3] === 'webhook') {
-    if (req.method !== 'POST') return { answer: methodNotAllowed(['POST']) };
-    return { answer: sendMessage(ctx, req.headers, bodyBuf) };
-  }
-  return { answer: routeNotFound(req.method) };
+	const raw = rawPath.split('/');
+	// raw[0] is '' (path starts with '/')
+	if (raw[1] === 'jelouapi' && raw[2] === 'v1') {
+		const kind = authenticate(ctx.opts, req.headers);
+		entry.auth = kind;
+		if (kind === 'none' || kind === 'invalid') return { answer: unauthorized(kind) };
+		let seg;
+		try {
+			seg = raw.slice(3).map((s) => decodeURIComponent(s));
+		} catch {
+			return {
+				answer: apiError(
+					400,
+					'BAD_REQUEST',
+					'malformed_path',
+					'The request path contains a malformed percent-encoding.',
+				),
+			};
+		}
+		return routeJelou(ctx, req.method, seg, bodyBuf);
+	}
+	if (
+		raw.length === 4 &&
+		raw[1] === 'v1' &&
+		raw[2] === 'external-support' &&
+		raw[3] === 'webhook'
+	) {
+		if (req.method !== 'POST') return { answer: methodNotAllowed(['POST']) };
+		return { answer: sendMessage(ctx, req.headers, bodyBuf) };
+	}
+	return { answer: routeNotFound(req.method) };
 }
 
 function routeJelou(ctx, method, seg, bodyBuf) {
-  if (seg[0] !== 'external-support' || (seg.length !== 2 && seg.length !== 4) || (seg.length === 4 && seg[2] !== 'conversations')) {
-    return { answer: routeNotFound(method) };
-  }
-  const pid = seg[1];
-  if (seg.length === 2) return routeIntegration(ctx, method, pid, bodyBuf);
-  return routeConversations(ctx, method, pid, seg[3], bodyBuf);
+	if (
+		seg[0] !== 'external-support' ||
+		(seg.length !== 2 && seg.length !== 4) ||
+		(seg.length === 4 && seg[2] !== 'conversations')
+	) {
+		return { answer: routeNotFound(method) };
+	}
+	const pid = seg[1];
+	if (seg.length === 2) return routeIntegration(ctx, method, pid, bodyBuf);
+	return routeConversations(ctx, method, pid, seg[3], bodyBuf);
 }
 
 module.exports = { routeApi };

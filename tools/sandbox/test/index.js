@@ -11,7 +11,7 @@ const path = require('node:path');
 
 const entry = process.argv[1] ? path.resolve(process.argv[1]) : '';
 if (entry === __dirname) {
-  for (const file of fs.readdirSync(__dirname).sort()) {
-    if (file.endsWith('.test.js')) require(path.join(__dirname, file));
-  }
+	for (const file of fs.readdirSync(__dirname).sort()) {
+		if (file.endsWith('.test.js')) require(path.join(__dirname, file));
+	}
 }

@@ -10,11 +10,15 @@ const http = require('node:http');
 const { spawn } = require('node:child_process');
 
 const port = Number(process.argv[process.argv.indexOf('--port') + 1]);
-const runner = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 60_000);"], {
-	stdio: 'ignore',
-	// The runner must not watch on its own: the test proves the group kill removes it.
-	env: { ...process.env, NODE_OPTIONS: '', JELOU_WATCHDOG_PARENT: '' },
-});
+const runner = spawn(
+	process.execPath,
+	['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 60_000);"],
+	{
+		stdio: 'ignore',
+		// The runner must not watch on its own: the test proves the group kill removes it.
+		env: { ...process.env, NODE_OPTIONS: '', JELOU_WATCHDOG_PARENT: '' },
+	},
+);
 const server = http.createServer((req, res) => {
 	res.setHeader('content-type', 'application/json');
 	res.end(JSON.stringify({ data: { fake: true } }));

@@ -95,14 +95,29 @@ function describeProcess(pid) {
 async function startTree({ terminal = false } = {}) {
 	const port = await freePort();
 	const sandboxPort = await freePort();
-	const npmArgs = ['start', '--', '--fake-n8n', '--port', String(port), '--sandbox-port', String(sandboxPort)];
+	const npmArgs = [
+		'start',
+		'--',
+		'--fake-n8n',
+		'--port',
+		String(port),
+		'--sandbox-port',
+		String(sandboxPort),
+	];
 	const env = { ...process.env, NODE_OPTIONS: '' };
 	for (const k of Object.keys(env)) if (k.startsWith('npm_')) delete env[k];
 	const child = terminal
-		? spawn('script', ['-qfec', `npm ${npmArgs.join(' ')}`, '/dev/null'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true })
+		? spawn('script', ['-qfec', `npm ${npmArgs.join(' ')}`, '/dev/null'], {
+				cwd: ROOT,
+				env,
+				stdio: ['pipe', 'pipe', 'pipe'],
+				detached: true,
+			})
 		: spawn('npm', npmArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 	leftovers.add(child.pid);
-	const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+	const exited = new Promise((resolve) =>
+		child.once('exit', (code, signal) => resolve({ code, signal })),
+	);
 	let out = '';
 	child.stdout.on('data', (c) => (out += c));
 	child.stderr.on('data', (c) => (out += c));
@@ -139,13 +154,17 @@ async function waitGone(run, { pids, timeoutMs = 20_000 }) {
 
 async function expectCleanStop(run, send, { exitCodes }) {
 	const pids = [run.child.pid, ...run.tree];
-	assert.ok(run.tree.length >= 3, `expected npm, the script, the fake n8n and its runner; saw ${run.tree.map(describeProcess).join('; ')}`);
+	assert.ok(
+		run.tree.length >= 3,
+		`expected npm, the script, the fake n8n and its runner; saw ${run.tree.map(describeProcess).join('; ')}`,
+	);
 	send();
 	const { alive, busy } = await waitGone(run, { pids });
 	assert.deepEqual(alive.map(describeProcess), [], 'processes left running');
 	assert.deepEqual(busy, [], 'ports still in use');
 	const { code, signal } = await run.exited;
-	if (exitCodes) assert.ok(exitCodes.includes(code ?? signal), `exit ${code ?? signal}:\n${run.output()}`);
+	if (exitCodes)
+		assert.ok(exitCodes.includes(code ?? signal), `exit ${code ?? signal}:\n${run.output()}`);
 }
 
 after(() => {
@@ -190,9 +209,13 @@ test('SIGKILL to tools/scripts/start.js: n8n (here the fake) stops itself and it
 });
 
 const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
-test('a closed terminal (the pseudo-terminal of `script` goes away) stops everything', { skip: !hasScript && 'util-linux `script` not installed' }, async () => {
-	const run = await startTree({ terminal: true });
-	// Killing `script` closes the terminal's master side: the kernel hangs up the terminal and
-	// sends SIGHUP to its foreground process group (npm and the script).
-	await expectCleanStop(run, () => process.kill(run.child.pid, 'SIGKILL'), {});
-});
+test(
+	'a closed terminal (the pseudo-terminal of `script` goes away) stops everything',
+	{ skip: !hasScript && 'util-linux `script` not installed' },
+	async () => {
+		const run = await startTree({ terminal: true });
+		// Killing `script` closes the terminal's master side: the kernel hangs up the terminal and
+		// sends SIGHUP to its foreground process group (npm and the script).
+		await expectCleanStop(run, () => process.kill(run.child.pid, 'SIGKILL'), {});
+	},
+);

@@ -5,7 +5,9 @@ import * as get from './get.operation';
 import * as start from './start.operation';
 import { operationPicker, projectIdField } from '../../helpers/fields';
 
-export const conversationOperations: INodeProperties[] = [operationPicker('conversation', [close.option, get.option, start.option], 'get')];
+export const conversationOperations: INodeProperties[] = [
+	operationPicker('conversation', [close.option, get.option, start.option], 'get'),
+];
 
 export const conversationFields: INodeProperties[] = [
 	projectIdField({ resource: ['conversation'] }),

@@ -7,16 +7,28 @@ import { additionalFields, botAndUserFields, messageTextField } from '../../help
 const showFor = { resource: ['conversation'], operation: ['close'] };
 
 export const description: INodeProperties[] = [
-	...botAndUserFields(showFor, 'ID of the Jelou bot of the conversation', 'ID of the end user whose conversation to close'),
+	...botAndUserFields(
+		showFor,
+		'ID of the Jelou bot of the conversation',
+		'ID of the end user whose conversation to close',
+	),
 	additionalFields(showFor, [
-		messageTextField('closingMessage', 'Closing Message', 'Text sent to the end user when the conversation closes'),
+		messageTextField(
+			'closingMessage',
+			'Closing Message',
+			'Text sent to the end user when the conversation closes',
+		),
 		{
 			displayName: 'Return To',
 			name: 'redirectType',
 			type: 'options',
 			default: 'text',
-			description: 'What Jelou does after closing: send the closing message as text, or hand the user back to the bot flow (edge)',
-			options: [{ name: 'Text Message', value: 'text' }, { name: 'Bot Flow (Edge)', value: 'edge' }],
+			description:
+				'What Jelou does after closing: send the closing message as text, or hand the user back to the bot flow (edge)',
+			options: [
+				{ name: 'Text Message', value: 'text' },
+				{ name: 'Bot Flow (Edge)', value: 'edge' },
+			],
 		},
 	]),
 ];
@@ -53,4 +65,9 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 };
 
 /** This operation in the resource's Operation picker. */
-export const option: INodePropertyOptions = { name: 'Close', value: 'close', description: "Close the user's open conversation with a bot, optionally with a closing message", action: 'Close a conversation' };
+export const option: INodePropertyOptions = {
+	name: 'Close',
+	value: 'close',
+	description: "Close the user's open conversation with a bot, optionally with a closing message",
+	action: 'Close a conversation',
+};

@@ -52,4 +52,9 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 };
 
 /** This operation in the resource's Operation picker. */
-export const option: INodePropertyOptions = { name: 'Get', value: 'get', description: 'Get a conversation: its state, end reason, user and bot', action: 'Get a conversation' };
+export const option: INodePropertyOptions = {
+	name: 'Get',
+	value: 'get',
+	description: 'Get a conversation: its state, end reason, user and bot',
+	action: 'Get a conversation',
+};

@@ -5,14 +5,13 @@ import type { OperationHandler } from '../../helpers/runner';
 import { getIdParameter, parseJsonObject } from '../../helpers/parameters';
 import { additionalFields, botAndUserFields, messageTextField } from '../../helpers/fields';
 
+const BOT_ID_DESCRIPTION = 'ID of the Jelou bot the end user talks to';
+const USER_ID_DESCRIPTION = 'ID of the end user in Jelou (for WhatsApp usually the phone number)';
+
 const showFor = { resource: ['conversation'], operation: ['start'] };
 
 export const description: INodeProperties[] = [
-	...botAndUserFields(
-		showFor,
-		'ID of the Jelou bot the end user talks to',
-		'ID of the end user in Jelou (for WhatsApp usually the phone number)',
-	),
+	...botAndUserFields(showFor, BOT_ID_DESCRIPTION, USER_ID_DESCRIPTION),
 	additionalFields(showFor, [
 		{
 			displayName: 'Assign To',
@@ -32,9 +31,14 @@ export const description: INodeProperties[] = [
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. billing',
-			description: 'The queue name, or the ID of the operator or team, to assign the conversation to. Required with Assign To.',
+			description:
+				'The queue name, or the ID of the operator or team, to assign the conversation to. Required with Assign To.',
 		},
-		messageTextField('initialMessage', 'Initial Message', 'First message of the conversation, shown to the agent'),
+		messageTextField(
+			'initialMessage',
+			'Initial Message',
+			'First message of the conversation, shown to the agent',
+		),
 		{
 			displayName: 'Metadata (JSON)',
 			name: 'metadataJson',
@@ -55,8 +59,22 @@ export const description: INodeProperties[] = [
 					displayName: 'Field',
 					name: 'field',
 					values: [
-						{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. ticketId', description: 'Name of the metadata field' },
-						{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'e.g. T-12345', description: 'Value of the metadata field' },
+						{
+							displayName: 'Name',
+							name: 'name',
+							type: 'string',
+							default: '',
+							placeholder: 'e.g. ticketId',
+							description: 'Name of the metadata field',
+						},
+						{
+							displayName: 'Value',
+							name: 'value',
+							type: 'string',
+							default: '',
+							placeholder: 'e.g. T-12345',
+							description: 'Value of the metadata field',
+						},
 					],
 				},
 			],
@@ -87,10 +105,14 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 	for (const pair of fields.metadataFields?.field ?? []) {
 		const name = String(pair.name ?? '').trim();
 		if (name === '') {
-			throw new NodeOperationError(this.getNode(), `A metadata field has no name (item ${itemIndex})`, {
-				itemIndex,
-				description: 'Give every entry of Metadata Fields a name, or remove it.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`A metadata field has no name (item ${itemIndex})`,
+				{
+					itemIndex,
+					description: 'Give every entry of Metadata Fields a name, or remove it.',
+				},
+			);
 		}
 		metadata[name] = pair.value as string;
 	}
@@ -99,10 +121,14 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 	const target = String(fields.assignmentTarget ?? '').trim();
 	if (fields.assignmentType !== undefined || target !== '') {
 		if (target === '') {
-			throw new NodeOperationError(this.getNode(), `Assignment Target is empty (item ${itemIndex})`, {
-				itemIndex,
-				description: 'With Assign To, set the queue name or the operator or team ID.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`Assignment Target is empty (item ${itemIndex})`,
+				{
+					itemIndex,
+					description: 'With Assign To, set the queue name or the operator or team ID.',
+				},
+			);
 		}
 		body.assignment = { type: fields.assignmentType ?? 'queue', target };
 	}
@@ -117,8 +143,15 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 		// process the request (429).
 		retry: 'notProcessedOnly',
 	});
-	return data && typeof data === 'object' && !Array.isArray(data) ? data : { success: true, botId, userId };
+	return data && typeof data === 'object' && !Array.isArray(data)
+		? data
+		: { success: true, botId, userId };
 };
 
 /** This operation in the resource's Operation picker. */
-export const option: INodePropertyOptions = { name: 'Start', value: 'start', description: 'Hand a user over to your support panel by starting a conversation', action: 'Start a conversation' };
+export const option: INodePropertyOptions = {
+	name: 'Start',
+	value: 'start',
+	description: 'Hand a user over to your support panel by starting a conversation',
+	action: 'Start a conversation',
+};

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { checkUrl, getIdParameter, getRequiredText } from '../../helpers/parameters';
+import { getIdParameter, getRequiredText, getRequiredUrl } from '../../helpers/parameters';
+import { withoutWebhookSecret } from '../../helpers/simplify';
 import type { OperationHandler } from '../../helpers/runner';
 import { WEBHOOK_AUTH_OPTIONS, noticeField } from '../../helpers/fields';
 
@@ -21,7 +22,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. https://support.example.com/jelou/events',
-		description: 'Public HTTPS address where Jelou sends conversation events (a Jelou Trigger webhook URL, or your own panel)',
+		description:
+			'Public HTTPS address where Jelou sends conversation events (a Jelou Trigger webhook URL, or your own panel)',
 		displayOptions: { show: showFor },
 	},
 	{
@@ -49,7 +51,7 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 	const projectId = getIdParameter(this, 'projectId', 'Project ID', itemIndex);
 	// Jelou requires a public HTTPS address; plain http is let through only so that a local
 	// sandbox or test server can be used, and Jelou itself rejects it with a 422.
-	const webhookUrl = checkUrl(this, getRequiredText(this, 'webhookUrl', 'Webhook URL', itemIndex), 'Webhook URL', itemIndex, false);
+	const webhookUrl = getRequiredUrl(this, 'webhookUrl', 'Webhook URL', itemIndex, false);
 	const authType = this.getNodeParameter('webhookAuthType', itemIndex, 'bearer') as string;
 	const body: IDataObject = { webhookUrl, authType };
 	if (authType !== 'no_auth') {
@@ -65,12 +67,15 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 		// Each create issues a new signing secret: never resend after Jelou may have acted.
 		retry: 'notProcessedOnly',
 	});
-	const result: IDataObject = { ...data };
-	// The webhook secret was typed by the user; if Jelou echoes it, keep it out of the output.
-	delete result.authorization;
+	const result = withoutWebhookSecret(data);
 	if (typeof data.signingSecret === 'string') result.notice = SIGNING_SECRET_NOTICE;
 	return result;
 };
 
 /** This operation in the resource's Operation picker. */
-export const option: INodePropertyOptions = { name: 'Create', value: 'create', description: "Create or replace the project's External Support integration (its webhook)", action: 'Create an integration' };
+export const option: INodePropertyOptions = {
+	name: 'Create',
+	value: 'create',
+	description: "Create or replace the project's External Support integration (its webhook)",
+	action: 'Create an integration',
+};

@@ -16,4 +16,9 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 };
 
 /** This operation in the resource's Operation picker. */
-export const option: INodePropertyOptions = { name: 'Get', value: 'get', description: "Get the project's External Support integration", action: 'Get an integration' };
+export const option: INodePropertyOptions = {
+	name: 'Get',
+	value: 'get',
+	description: "Get the project's External Support integration",
+	action: 'Get an integration',
+};

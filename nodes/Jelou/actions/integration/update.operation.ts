@@ -1,8 +1,14 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkUrl, getIdParameter } from '../../helpers/parameters';
 import type { OperationHandler } from '../../helpers/runner';
+import { withoutWebhookSecret } from '../../helpers/simplify';
 import { WEBHOOK_AUTH_OPTIONS, noticeField } from '../../helpers/fields';
 
 const KEEPS_SECRET_NOTICE =
@@ -34,7 +40,8 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				description: 'The token, key, or user:password (for Basic) that Jelou sends to your webhook',
+				description:
+					'The token, key, or user:password (for Basic) that Jelou sends to your webhook',
 				displayOptions: { hide: { webhookAuthType: ['no_auth'] } },
 			},
 			{
@@ -56,7 +63,12 @@ interface UpdateFields {
 }
 
 /** A field the user added to Update Fields must not be blank (same wording as the other fields). */
-function filledIn(ctx: IExecuteFunctions, value: unknown, displayName: string, itemIndex: number): string {
+function filledIn(
+	ctx: IExecuteFunctions,
+	value: unknown,
+	displayName: string,
+	itemIndex: number,
+): string {
 	const text = value === null || typeof value === 'object' ? '' : String(value).trim();
 	if (text === '') {
 		throw new NodeOperationError(ctx.getNode(), `${displayName} is empty (item ${itemIndex})`, {
@@ -105,10 +117,7 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 		// Changes where events go: resent only when Jelou said it did not process it (429).
 		retry: 'notProcessedOnly',
 	});
-	const result: IDataObject = { ...data };
-	// The webhook secret was typed by the user; if Jelou echoes it, keep it out of the output.
-	delete result.authorization;
-	return result;
+	return withoutWebhookSecret(data);
 };
 
 /** This operation in the resource's Operation picker. */

@@ -1,9 +1,14 @@
 import { randomUUID } from 'crypto';
 import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { checkUrl, getIdParameter, getRequiredText } from '../../helpers/parameters';
+import { getIdParameter, getRequiredText, getRequiredUrl } from '../../helpers/parameters';
 import type { OperationHandler } from '../../helpers/runner';
-import { additionalFields, botAndUserFields, messageTextField, requiredIdField } from '../../helpers/fields';
+import {
+	additionalFields,
+	botAndUserFields,
+	messageTextField,
+	requiredIdField,
+} from '../../helpers/fields';
 
 const showFor = { resource: ['message'], operation: ['send'] };
 const MEDIA_TYPES = ['image', 'video', 'audio', 'document'];
@@ -16,7 +21,11 @@ export const description: INodeProperties[] = [
 		showFor,
 		'e.g. room-778899',
 	),
-	...botAndUserFields(showFor, 'ID of the Jelou bot of the conversation', 'ID of the end user who receives the message'),
+	...botAndUserFields(
+		showFor,
+		'ID of the Jelou bot of the conversation',
+		'ID of the end user who receives the message',
+	),
 	{
 		displayName: 'Message Type',
 		name: 'messageType',
@@ -53,7 +62,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. application/pdf',
-		description: 'Content type of the file, such as image/jpeg, video/mp4, audio/ogg or application/pdf',
+		description:
+			'Content type of the file, such as image/jpeg, video/mp4, audio/ogg or application/pdf',
 		displayOptions: { show: { ...showFor, messageType: MEDIA_TYPES } },
 	},
 	{
@@ -79,7 +89,8 @@ export const description: INodeProperties[] = [
 			name: 'messageId',
 			type: 'string',
 			default: '',
-			description: 'Your unique ID for this message. Leave empty to generate one. Reusing the ID of a message you already sent lets Jelou recognise a repeat.',
+			description:
+				'Your unique ID for this message. Leave empty to generate one. Reusing the ID of a message you already sent lets Jelou recognise a repeat.',
 		},
 	]),
 ];
@@ -99,7 +110,7 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 	if (type === 'text') {
 		content = { body: getRequiredText(this, 'text', 'Text', itemIndex, true) };
 	} else {
-		const url = checkUrl(this, getRequiredText(this, 'mediaUrl', 'Media URL', itemIndex), 'Media URL', itemIndex, true);
+		const url = getRequiredUrl(this, 'mediaUrl', 'Media URL', itemIndex, true);
 		content = { url, mime_type: getRequiredText(this, 'mimeType', 'MIME Type', itemIndex) };
 		if (type === 'image' || type === 'video') {
 			const caption = String(this.getNodeParameter('caption', itemIndex, '') ?? '');
@@ -133,8 +144,16 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 		retry: 'notProcessedOnly',
 	});
 	const result: IDataObject = { success: true, messageId, roomId, botId, userId, type };
-	return data && typeof data === 'object' && !Array.isArray(data) ? { ...result, response: data } : result;
+	return data && typeof data === 'object' && !Array.isArray(data)
+		? { ...result, response: data }
+		: result;
 };
 
 /** This operation in the resource's Operation picker. */
-export const option: INodePropertyOptions = { name: 'Send', value: 'send', description: 'Send a text, image, video, audio or document to the end user (needs the Signing Secret)', action: 'Send a message' };
+export const option: INodePropertyOptions = {
+	name: 'Send',
+	value: 'send',
+	description:
+		'Send a text, image, video, audio or document to the end user (needs the Signing Secret)',
+	action: 'Send a message',
+};

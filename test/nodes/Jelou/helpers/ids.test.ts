@@ -17,13 +17,10 @@ describe('ids in URLs', () => {
 		expect(checkId(id)).toEqual({ problem });
 	});
 
-	it.each([
-		['x'.repeat(1000)],
-		['a..b'],
-		['%2E%2E'],
-		['ñandú-会話'],
-		['emoji-😀'],
-	])('accepts %j', (id) => {
-		expect(checkId(id)).toEqual({ id });
-	});
+	it.each([['x'.repeat(1000)], ['a..b'], ['%2E%2E'], ['ñandú-会話'], ['emoji-😀']])(
+		'accepts %j',
+		(id) => {
+			expect(checkId(id)).toEqual({ id });
+		},
+	);
 });

@@ -30,7 +30,12 @@ const GET_PATH = ['external-support', 'proj-1', 'conversations', 'conv-1'];
 const START_BODY = { botId: 'bot-9', userId: 'user-1', initialMessage: 'Hola' };
 
 /** Small waits everywhere: a retry costs milliseconds, not the production half second. */
-const FAST: Partial<TransportSettings> = { retryBaseMs: 5, retryMaxWaitMs: 200, maxRetries: 3, timeoutMs: 2000 };
+const FAST: Partial<TransportSettings> = {
+	retryBaseMs: 5,
+	retryMaxWaitMs: 200,
+	maxRetries: 3,
+	timeoutMs: 2000,
+};
 
 async function transportFor(
 	settings: Partial<TransportSettings> = FAST,
@@ -38,7 +43,11 @@ async function transportFor(
 ) {
 	const credentials = { ...(extra.basic ? basicCredentials : apiKeyCredentials) };
 	if (extra.baseUrl) credentials.baseUrl = extra.baseUrl;
-	const { ctx, requests } = createContext({ params: {}, credentials, abortSignal: extra.abortSignal });
+	const { ctx, requests } = createContext({
+		params: {},
+		credentials,
+		abortSignal: extra.abortSignal,
+	});
 	return { transport: await JelouTransport.create(ctx, settings), requests };
 }
 
@@ -88,7 +97,12 @@ async function loopback(
 /** Closed after each test, even one that failed or timed out before its own `finally`. */
 const openServers: Array<() => Promise<void>> = [];
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+function json(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+) {
 	res.writeHead(status, { 'content-type': 'application/json', ...headers });
 	res.end(JSON.stringify(body));
 }
@@ -119,34 +133,46 @@ describe('ids in URLs', () => {
 });
 
 describe('retry policy "idempotent" (reads)', () => {
-	it.each([429, 502, 503, 504])('%i is retried; the success that follows is returned', async (status) => {
-		nock(HOST).get(`${PREFIX}/proj-1/conversations/conv-1`).reply(status, errorBody('busy'));
-		nock(HOST).get(`${PREFIX}/proj-1/conversations/conv-1`).reply(200, envelope(closedConversation));
-		const { transport, requests } = await transportFor();
+	it.each([429, 502, 503, 504])(
+		'%i is retried; the success that follows is returned',
+		async (status) => {
+			nock(HOST).get(`${PREFIX}/proj-1/conversations/conv-1`).reply(status, errorBody('busy'));
+			nock(HOST)
+				.get(`${PREFIX}/proj-1/conversations/conv-1`)
+				.reply(200, envelope(closedConversation));
+			const { transport, requests } = await transportFor();
 
-		const data = await transport.request({ method: 'GET', path: GET_PATH });
+			const data = await transport.request({ method: 'GET', path: GET_PATH });
 
-		expect(data).toEqual(closedConversation);
-		expect(requests).toHaveLength(2);
-	});
+			expect(data).toEqual(closedConversation);
+			expect(requests).toHaveLength(2);
+		},
+	);
 
-	it.each([400, 401, 403, 404, 422, 500])('%i is not retried: exactly one request', async (status) => {
-		nock(HOST).get(`${PREFIX}/proj-1/conversations/conv-1`).reply(status, errorBody('no'));
-		const { transport, requests } = await transportFor();
+	it.each([400, 401, 403, 404, 422, 500])(
+		'%i is not retried: exactly one request',
+		async (status) => {
+			nock(HOST).get(`${PREFIX}/proj-1/conversations/conv-1`).reply(status, errorBody('no'));
+			const { transport, requests } = await transportFor();
 
-		const error = await failureOf(transport.request({ method: 'GET', path: GET_PATH }));
+			const error = await failureOf(transport.request({ method: 'GET', path: GET_PATH }));
 
-		expect(error.httpCode).toBe(status);
-		expect(requests).toHaveLength(1);
-		expect(error.description).not.toContain('Gave up after');
-	});
+			expect(error.httpCode).toBe(status);
+			expect(requests).toHaveLength(1);
+			expect(error.description).not.toContain('Gave up after');
+		},
+	);
 
 	it('maxRetries 0 disables retries, even for 429 and 503', async () => {
-		nock(HOST).get(`${PREFIX}/proj-1/conversations/conv-1`).reply(429, errorBody('slow down'), { 'Retry-After': '0' });
+		nock(HOST)
+			.get(`${PREFIX}/proj-1/conversations/conv-1`)
+			.reply(429, errorBody('slow down'), { 'Retry-After': '0' });
 		nock(HOST).get(`${PREFIX}/proj-1/conversations/conv-2`).reply(503, errorBody('down'));
 		const { transport, requests } = await transportFor({ ...FAST, maxRetries: 0 });
 
-		expect((await failureOf(transport.request({ method: 'GET', path: GET_PATH }))).httpCode).toBe(429);
+		expect((await failureOf(transport.request({ method: 'GET', path: GET_PATH }))).httpCode).toBe(
+			429,
+		);
 		const other = ['external-support', 'proj-1', 'conversations', 'conv-2'];
 		expect((await failureOf(transport.request({ method: 'GET', path: other }))).httpCode).toBe(503);
 		expect(requests).toHaveLength(2);
@@ -154,7 +180,9 @@ describe('retry policy "idempotent" (reads)', () => {
 
 	it('stops after maxRetries and reports the last answer, saying how many attempts were made', async () => {
 		const scope = nock(HOST);
-		scope.get(`${PREFIX}/proj-1/conversations/conv-1`).reply(502, '<html><h1>502 Bad Gateway</h1></html>', { 'Content-Type': 'text/html' });
+		scope
+			.get(`${PREFIX}/proj-1/conversations/conv-1`)
+			.reply(502, '<html><h1>502 Bad Gateway</h1></html>', { 'Content-Type': 'text/html' });
 		scope.get(`${PREFIX}/proj-1/conversations/conv-1`).reply(503, errorBody('Service unavailable'));
 		scope.get(`${PREFIX}/proj-1/conversations/conv-1`).reply(504, errorBody('Upstream timed out'));
 		const { transport, requests } = await transportFor({ ...FAST, maxRetries: 2 });
@@ -162,7 +190,9 @@ describe('retry policy "idempotent" (reads)', () => {
 		const error = await failureOf(transport.request({ method: 'GET', path: GET_PATH }));
 
 		expect(requests).toHaveLength(3);
-		expect(error.message).toBe('Jelou failed to process the request (HTTP 504): Upstream timed out');
+		expect(error.message).toBe(
+			'Jelou failed to process the request (HTTP 504): Upstream timed out',
+		);
 		expect(error.httpCode).toBe(504);
 		expect(error.description).toBe(
 			"This is a problem on Jelou's side or on the way to it; try again later. Gave up after 3 attempts.",
@@ -194,7 +224,10 @@ describe('retry policy "idempotent" (reads)', () => {
 		jest.spyOn(Math, 'random').mockReturnValue(0);
 		const clock = new SimulatedClock();
 		const server = await loopback(
-			(_req, res, hit) => (hit === 1 ? json(res, 503, errorBody('down')) : json(res, 200, envelope(closedConversation))),
+			(_req, res, hit) =>
+				hit === 1
+					? json(res, 503, errorBody('down'))
+					: json(res, 200, envelope(closedConversation)),
 			clock.now,
 		);
 		try {
@@ -221,7 +254,10 @@ describe('retry policy "idempotent" (reads)', () => {
 			clock.now,
 		);
 		try {
-			const { transport } = await transportFor({ ...FAST, retryMaxWaitMs: 50, clock }, { baseUrl: server.baseUrl });
+			const { transport } = await transportFor(
+				{ ...FAST, retryMaxWaitMs: 50, clock },
+				{ baseUrl: server.baseUrl },
+			);
 			await transport.request({ method: 'GET', path: GET_PATH });
 			// The retry's own wait and the pause the 429 set for everyone both end after 50 ms.
 			expect(Math.max(...clock.waits)).toBe(50);
@@ -234,7 +270,12 @@ describe('retry policy "idempotent" (reads)', () => {
 
 describe('Retry-After is honoured', () => {
 	// Backoff alone would wait at least 5 s here: a short gap proves the header decided the wait.
-	const SLOW_BACKOFF: Partial<TransportSettings> = { retryBaseMs: 10_000, retryMaxWaitMs: 10_000, maxRetries: 1, timeoutMs: 2000 };
+	const SLOW_BACKOFF: Partial<TransportSettings> = {
+		retryBaseMs: 10_000,
+		retryMaxWaitMs: 10_000,
+		maxRetries: 1,
+		timeoutMs: 2000,
+	};
 
 	it('in seconds: "1" waits about one second', async () => {
 		const clock = new SimulatedClock();
@@ -246,7 +287,10 @@ describe('Retry-After is honoured', () => {
 			clock.now,
 		);
 		try {
-			const { transport } = await transportFor({ ...SLOW_BACKOFF, clock }, { baseUrl: server.baseUrl });
+			const { transport } = await transportFor(
+				{ ...SLOW_BACKOFF, clock },
+				{ baseUrl: server.baseUrl },
+			);
 			await transport.request({ method: 'GET', path: GET_PATH });
 			expect(Math.max(...clock.waits)).toBe(1000);
 			expect(server.hits[1].at - server.hits[0].at).toBe(1000);
@@ -264,7 +308,10 @@ describe('Retry-After is honoured', () => {
 			json(res, 503, errorBody('maintenance'), { 'Retry-After': new Date(until).toUTCString() });
 		}, clock.now);
 		try {
-			const { transport } = await transportFor({ ...SLOW_BACKOFF, clock }, { baseUrl: server.baseUrl });
+			const { transport } = await transportFor(
+				{ ...SLOW_BACKOFF, clock },
+				{ baseUrl: server.baseUrl },
+			);
 			await transport.request({ method: 'GET', path: GET_PATH });
 			expect(clock.waits).toEqual([1600]);
 			expect(server.hits[1].at).toBe(until);
@@ -290,7 +337,10 @@ describe('Retry-After is honoured', () => {
 			await clock.pendingCount(1);
 			expect(transport.pacer.spacing).toBeGreaterThan(0);
 			// A request started during that pause waits for its end as well.
-			const other = transport.request({ method: 'GET', path: ['external-support', 'proj-1', 'conversations', 'conv-2'] });
+			const other = transport.request({
+				method: 'GET',
+				path: ['external-support', 'proj-1', 'conversations', 'conv-2'],
+			});
 			await clock.pendingCount(2);
 			const t0 = server.hits[0].at;
 			expect(clock.pending).toEqual([t0 + 300, t0 + 300]);
@@ -312,25 +362,40 @@ describe('Retry-After is honoured', () => {
 });
 
 describe('retry policy "notProcessedOnly" (start, close, send)', () => {
-	const post = { method: 'POST' as const, path: START_PATH, body: START_BODY, retry: 'notProcessedOnly' as const };
+	const post = {
+		method: 'POST' as const,
+		path: START_PATH,
+		body: START_BODY,
+		retry: 'notProcessedOnly' as const,
+	};
 
-	it.each([502, 503, 504])('%i is not resent: exactly one request, the error is returned', async (status) => {
-		nock(HOST).post(`${PREFIX}/proj-1/conversations/start`, START_BODY).reply(status, errorBody('Upstream failed'));
-		const { transport, requests } = await transportFor();
+	it.each([502, 503, 504])(
+		'%i is not resent: exactly one request, the error is returned',
+		async (status) => {
+			nock(HOST)
+				.post(`${PREFIX}/proj-1/conversations/start`, START_BODY)
+				.reply(status, errorBody('Upstream failed'));
+			const { transport, requests } = await transportFor();
 
-		const error = await failureOf(transport.request(post));
+			const error = await failureOf(transport.request(post));
 
-		expect(requests).toHaveLength(1);
-		expect(error.httpCode).toBe(status);
-		expect(error.message).toBe(`Jelou failed to process the request (HTTP ${status}): Upstream failed`);
-	});
+			expect(requests).toHaveLength(1);
+			expect(error.httpCode).toBe(status);
+			expect(error.message).toBe(
+				`Jelou failed to process the request (HTTP ${status}): Upstream failed`,
+			);
+		},
+	);
 
 	it('a time-out is not resent (Jelou may have acted already)', async () => {
 		const server = await loopback(() => {
 			// never answers
 		});
 		try {
-			const { transport } = await transportFor({ ...FAST, timeoutMs: 150 }, { baseUrl: server.baseUrl });
+			const { transport } = await transportFor(
+				{ ...FAST, timeoutMs: 150 },
+				{ baseUrl: server.baseUrl },
+			);
 			const error = await failureOf(transport.request(post));
 			expect(error.message).toBe('The request to Jelou timed out');
 			// Attempts are sent one after another: a second attempt would have come (and timed out)
@@ -396,7 +461,10 @@ describe('network failures on reads', () => {
 			if (hit > 1) json(res, 200, envelope(closedConversation));
 		});
 		try {
-			const { transport } = await transportFor({ ...FAST, timeoutMs: 150 }, { baseUrl: server.baseUrl });
+			const { transport } = await transportFor(
+				{ ...FAST, timeoutMs: 150 },
+				{ baseUrl: server.baseUrl },
+			);
 			const data = await transport.request({ method: 'GET', path: GET_PATH });
 			expect(data).toEqual(closedConversation);
 			expect(server.hits).toHaveLength(2);
@@ -412,7 +480,10 @@ describe('network failures on reads', () => {
 			res.on('close', () => clearInterval(timer));
 		});
 		try {
-			const { transport } = await transportFor({ ...FAST, timeoutMs: 150, maxRetries: 0 }, { baseUrl: server.baseUrl });
+			const { transport } = await transportFor(
+				{ ...FAST, timeoutMs: 150, maxRetries: 0 },
+				{ baseUrl: server.baseUrl },
+			);
 			// The server trickles forever: a transport that waited for the whole body would never end
 			// (the test would hit jest's time-out).
 			const error = await failureOf(transport.request({ method: 'GET', path: GET_PATH }));
@@ -446,7 +517,9 @@ describe('cancelling the execution', () => {
 		// The real clock on jest's fake timers (sockets keep their real ones): the 30 s wait is a
 		// timer that never fires unless the test moves the time.
 		jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-		const server = await loopback((_req, res) => json(res, 503, errorBody('down'), { 'Retry-After': '30' }));
+		const server = await loopback((_req, res) =>
+			json(res, 503, errorBody('down'), { 'Retry-After': '30' }),
+		);
 		const controller = new AbortController();
 		try {
 			const { transport } = await transportFor(
@@ -527,7 +600,9 @@ describe('secrets', () => {
 	it('an HTML page that echoes the key is excerpted without any piece of the key', async () => {
 		// The key straddles the 200-character cut of the excerpt.
 		const page = `<html><body><p>${'x'.repeat(185)} ${TEST_API_KEY} and more text after it</p></body></html>`;
-		nock(HOST).get(`${PREFIX}/proj-1/conversations/conv-1`).reply(502, page, { 'Content-Type': 'text/html' });
+		nock(HOST)
+			.get(`${PREFIX}/proj-1/conversations/conv-1`)
+			.reply(502, page, { 'Content-Type': 'text/html' });
 		const { transport } = await transportFor({ ...FAST, maxRetries: 0 });
 
 		const error = await failureOf(transport.request({ method: 'GET', path: GET_PATH }));
@@ -541,12 +616,19 @@ describe('secrets', () => {
 		const basic = SECRETS[2];
 		nock(HOST)
 			.get(`${PREFIX}/proj-1/conversations/conv-1`)
-			.reply(422, errorBody(`Bad header Basic ${basic}`, { validationError: { authorization: `Basic ${basic}` } }));
+			.reply(
+				422,
+				errorBody(`Bad header Basic ${basic}`, {
+					validationError: { authorization: `Basic ${basic}` },
+				}),
+			);
 		const { transport } = await transportFor(FAST, { basic: true });
 
 		const error = await failureOf(transport.request({ method: 'GET', path: GET_PATH }));
 
-		expect(error.message).toBe('Jelou rejected the request (HTTP 422): Bad header Basic [redacted]');
+		expect(error.message).toBe(
+			'Jelou rejected the request (HTTP 422): Bad header Basic [redacted]',
+		);
 		expect(error.description).toBe('Fields Jelou objected to: authorization: Basic [redacted].');
 		expectNoSecrets(error, error.message, error.description, error.body);
 	});

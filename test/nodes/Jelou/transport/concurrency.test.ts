@@ -46,7 +46,14 @@ function simulate(
 	const schedule = (at: number, run: () => void) => {
 		events.push({ at, seq: seq++, run });
 	};
-	const result: SimResult = { totalMs: 0, latencies: [], inFlight: [], limits: [], throttled: 0, peakInFlight: 0 };
+	const result: SimResult = {
+		totalMs: 0,
+		latencies: [],
+		inFlight: [],
+		limits: [],
+		throttled: 0,
+		peakInFlight: 0,
+	};
 
 	let next = 0;
 	let done = 0;
@@ -165,7 +172,11 @@ describe('AdaptiveConcurrency', () => {
 	});
 
 	it('respects a lower ceiling', () => {
-		const run = simulate((now) => new AdaptiveConcurrency({ now, ceiling: 12 }), { latency: () => 50 }, 500);
+		const run = simulate(
+			(now) => new AdaptiveConcurrency({ now, ceiling: 12 }),
+			{ latency: () => 50 },
+			500,
+		);
 		expect(run.peakInFlight).toBe(12);
 	});
 

@@ -47,7 +47,9 @@ describe('network failures are read from codes', () => {
 	])('%s: a reset is an interruption, retried', (_, error) => {
 		const failure = networkError(error, URL, 5, 30_000);
 		expect(failure.message).toBe('The connection to Jelou was interrupted');
-		expect(failure.description).toContain('the connection was reset before the answer was complete (ECONNRESET)');
+		expect(failure.description).toContain(
+			'the connection was reset before the answer was complete (ECONNRESET)',
+		);
 		expect(failure.retryable).toBe(true);
 	});
 
@@ -64,15 +66,28 @@ describe('network failures are read from codes', () => {
 	});
 
 	it.each([
-		['n8n 1.x (only the status survives)', n8n1('ERR_BAD_RESPONSE', 'stream has been aborted', 200)],
+		[
+			'n8n 1.x (only the status survives)',
+			n8n1('ERR_BAD_RESPONSE', 'stream has been aborted', 200),
+		],
 		['n8n 2.x', n8n2('ERR_BAD_RESPONSE', 200)],
-	])('%s: a body cut short is an interruption, or a time-out once the time-out has passed', (_, error) => {
-		expect(networkError(error, URL, 50, 300).message).toBe('The connection to Jelou was interrupted');
-		expect(networkError(error, URL, 300, 300).message).toBe('The request to Jelou timed out');
-	});
+	])(
+		'%s: a body cut short is an interruption, or a time-out once the time-out has passed',
+		(_, error) => {
+			expect(networkError(error, URL, 50, 300).message).toBe(
+				'The connection to Jelou was interrupted',
+			);
+			expect(networkError(error, URL, 300, 300).message).toBe('The request to Jelou timed out');
+		},
+	);
 
-	it('does not read n8n\'s reworded English', () => {
-		const failure = networkError(new Error('The service refused the connection - perhaps it is offline'), URL, 5, 30_000);
+	it("does not read n8n's reworded English", () => {
+		const failure = networkError(
+			new Error('The service refused the connection - perhaps it is offline'),
+			URL,
+			5,
+			30_000,
+		);
 		expect(failure.description).not.toContain('ECONNREFUSED');
 		expect(failure.retryable).toBe(false);
 	});

@@ -72,11 +72,11 @@ describe('RequestPacer: measuring the rate Jelou accepts', () => {
 		const pacer = new RequestPacer();
 		const starts = await startMany(pacer, 10);
 		pacer.onThrottled(0, starts[9]);
-		expect(pacer.spacing).toBeCloseTo(1000 / 9 * 1.02, 5);
+		expect(pacer.spacing).toBeCloseTo((1000 / 9) * 1.02, 5);
 		// Without `startedAt` nothing is removed from the count: it would speed up, but within the
 		// same second a later 429 may only slow down.
 		pacer.onThrottled(0);
-		expect(pacer.spacing).toBeCloseTo(1000 / 9 * 1.02, 5);
+		expect(pacer.spacing).toBeCloseTo((1000 / 9) * 1.02, 5);
 
 		await jest.advanceTimersByTimeAsync(2000);
 		// Five more requests, 113 ms apart, all within the last second; the fifth is refused.
@@ -124,7 +124,9 @@ describe('RequestPacer: waitTurn', () => {
 		const starts = await startMany(pacer, 41);
 		pacer.onThrottled(150, starts[40]);
 		const t0 = Date.now();
-		const turns = await settle(Promise.all([0, 1, 2].map(async () => (await pacer.waitTurn()) - t0)));
+		const turns = await settle(
+			Promise.all([0, 1, 2].map(async () => (await pacer.waitTurn()) - t0)),
+		);
 		// 40 accepted in the last second: 25.5 ms between starts.
 		expect(turns).toEqual([150, 150 + 25.5, 150 + 51].map((at) => expect.closeTo(at, -0.5)));
 	});
@@ -151,8 +153,12 @@ describe('RequestPacer: waitTurn', () => {
 		pacer.onThrottled(0, starts[25]);
 		expect(pacer.spacing).toBeCloseTo(40.8, 5);
 		const t0 = Date.now();
-		const turns = await settle(Promise.all([0, 1, 2, 3].map(async () => (await pacer.waitTurn()) - t0)));
-		expect(turns.sort((a, b) => a - b)).toEqual([0, 40.8, 81.6, 122.4].map((at) => expect.closeTo(at, -0.5)));
+		const turns = await settle(
+			Promise.all([0, 1, 2, 3].map(async () => (await pacer.waitTurn()) - t0)),
+		);
+		expect(turns.sort((a, b) => a - b)).toEqual(
+			[0, 40.8, 81.6, 122.4].map((at) => expect.closeTo(at, -0.5)),
+		);
 	});
 
 	it('keeps the slots on one grid when a request is late for its slot', async () => {
@@ -248,7 +254,8 @@ async function throttledRun(options: {
 					break;
 				}
 				refused++;
-				if (!options.instant429) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+				if (!options.instant429)
+					await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
 				pacer.onThrottled(1000, startedAt);
 				await new Promise((resolve) => setTimeout(resolve, 1000));
 			}
@@ -262,18 +269,34 @@ describe('RequestPacer against a simulated rate-limited server', () => {
 	it.each([
 		['at once', true],
 		['after the latency', false],
-	])('400 requests at 20/s with the 429 sent %s: within 1.05 × N / rate', async (_label, instant429) => {
-		const run = await throttledRun({ items: 400, rate: 20, workers: 10, latencyMs: 50, instant429 });
-		expect(run.totalMs).toBeLessThanOrEqual(1.05 * 20_000);
-		// The first burst is refused; after that the pacing stays under the limit.
-		expect(run.refused).toBeLessThanOrEqual(15);
-		expect(run.spacing).toBeCloseTo(51, 5);
-	});
+	])(
+		'400 requests at 20/s with the 429 sent %s: within 1.05 × N / rate',
+		async (_label, instant429) => {
+			const run = await throttledRun({
+				items: 400,
+				rate: 20,
+				workers: 10,
+				latencyMs: 50,
+				instant429,
+			});
+			expect(run.totalMs).toBeLessThanOrEqual(1.05 * 20_000);
+			// The first burst is refused; after that the pacing stays under the limit.
+			expect(run.refused).toBeLessThanOrEqual(15);
+			expect(run.spacing).toBeCloseTo(51, 5);
+		},
+	);
 
 	it.each([10, 20])(
 		'400 requests at 20/s when each request reaches the server 0–%i ms after its turn: within 1.05 × N / rate',
 		async (jitterMs) => {
-			const run = await throttledRun({ items: 400, rate: 20, workers: 10, latencyMs: 50, instant429: true, jitterMs });
+			const run = await throttledRun({
+				items: 400,
+				rate: 20,
+				workers: 10,
+				latencyMs: 50,
+				instant429: true,
+				jitterMs,
+			});
 			expect(run.totalMs).toBeLessThanOrEqual(1.05 * 20_000);
 			// A 429 caused by that unevenness does not slow the pacing down.
 			expect(run.spacing).toBeCloseTo(51, 5);
@@ -295,7 +318,13 @@ describe('RequestPacer against a simulated rate-limited server', () => {
 	});
 
 	it('5,000 requests at 100/s: within 1.10 × N / rate', async () => {
-		const run = await throttledRun({ items: 5000, rate: 100, workers: 20, latencyMs: 50, instant429: true });
+		const run = await throttledRun({
+			items: 5000,
+			rate: 100,
+			workers: 20,
+			latencyMs: 50,
+			instant429: true,
+		});
 		expect(run.totalMs).toBeLessThanOrEqual(1.1 * 50_000);
 		expect(run.spacing).toBeCloseTo(10.2, 5);
 	});

@@ -5,7 +5,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
-import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestFunctions,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import { Jelou } from '../../../../nodes/Jelou/Jelou.node';
 import { JelouTrigger } from '../../../../nodes/Jelou/JelouTrigger.node';
@@ -17,7 +21,12 @@ import {
 } from '../../../../nodes/Jelou/transport/probe';
 import { getIntegration } from '../../../fixtures/jelou-docs';
 import { httpRequest } from '../../../support/fake-n8n';
-import { TEST_API_KEY, apiKeyCredentials, basicCredentials, expectNoSecrets } from '../../../support/context';
+import {
+	TEST_API_KEY,
+	apiKeyCredentials,
+	basicCredentials,
+	expectNoSecrets,
+} from '../../../support/context';
 
 const HOST = 'https://jelou.test';
 const PATH = '/jelouapi/v1/external-support';
@@ -40,8 +49,16 @@ function credentialTestContext(sent: Array<Record<string, unknown>>): ICredentia
 	return { helpers: { request } } as unknown as ICredentialTestFunctions;
 }
 
-async function runTest(data: ICredentialDataDecryptedObject, sent: Array<Record<string, unknown>> = []) {
-	return await testJelouCredential.call(credentialTestContext(sent), { id: 'cred-1', name: 'Jelou', type: 'jelouApi', data });
+async function runTest(
+	data: ICredentialDataDecryptedObject,
+	sent: Array<Record<string, unknown>> = [],
+) {
+	return await testJelouCredential.call(credentialTestContext(sent), {
+		id: 'cred-1',
+		name: 'Jelou',
+		type: 'jelouApi',
+		data,
+	});
 }
 
 /** A loopback port nothing listens on (bound, then closed). */
@@ -78,16 +95,34 @@ describe('the Test button', () => {
 		nock(HOST)
 			.get(`${PATH}/proj-1`)
 			.reply(function () {
-				return this.req.headers['x-api-key'] === TEST_API_KEY ? [200, getIntegration.success[0].body] : [401, {}];
+				return this.req.headers['x-api-key'] === TEST_API_KEY
+					? [200, getIntegration.success[0].body]
+					: [401, {}];
 			});
 		const result = await runTest({ ...apiKeyCredentials, projectId: ' proj-1 ' }, sent);
-		expect(result).toEqual({ status: 'OK', message: "Jelou accepted the credentials; project 'proj-1' has an External Support integration." });
+		expect(result).toEqual({
+			status: 'OK',
+			message:
+				"Jelou accepted the credentials; project 'proj-1' has an External Support integration.",
+		});
 		expect(sent).toHaveLength(1);
-		expect(sent[0]).toMatchObject({ method: 'GET', uri: `${HOST}${PATH}/proj-1`, json: true, simple: false, resolveWithFullResponse: true });
+		expect(sent[0]).toMatchObject({
+			method: 'GET',
+			uri: `${HOST}${PATH}/proj-1`,
+			json: true,
+			simple: false,
+			resolveWithFullResponse: true,
+		});
 	});
 
 	it('a valid key on a project without an integration passes and says so', async () => {
-		nock(HOST).get(`${PATH}/proj-1`).reply(404, { message: 'Integration not found', status: 0, error: { description: 'Integration not found' } });
+		nock(HOST)
+			.get(`${PATH}/proj-1`)
+			.reply(404, {
+				message: 'Integration not found',
+				status: 0,
+				error: { description: 'Integration not found' },
+			});
 		const result = await runTest({ ...apiKeyCredentials, projectId: 'proj-1' });
 		expect(result.status).toBe('OK');
 		expect(result.message).toBe(
@@ -100,7 +135,8 @@ describe('the Test button', () => {
 		const result = await runTest({ ...apiKeyCredentials, projectId: '' });
 		expect(result).toEqual({
 			status: 'OK',
-			message: "Jelou accepted the credentials. Fill in the Project ID to also check the project's External Support integration.",
+			message:
+				"Jelou accepted the credentials. Fill in the Project ID to also check the project's External Support integration.",
 		});
 	});
 
@@ -115,7 +151,10 @@ describe('the Test button', () => {
 
 	it('403 fails with our message', async () => {
 		nock(HOST).get(`${PATH}/proj-1`).reply(403, {});
-		expect(await runTest({ ...basicCredentials, projectId: 'proj-1' })).toEqual({ status: 'Error', message: PROJECT_REFUSED });
+		expect(await runTest({ ...basicCredentials, projectId: 'proj-1' })).toEqual({
+			status: 'Error',
+			message: PROJECT_REFUSED,
+		});
 	});
 
 	it('Basic scheme: the probe carries Authorization: Basic and no x-api-key', async () => {
@@ -123,7 +162,8 @@ describe('the Test button', () => {
 			.get(`${PATH}/proj-1`)
 			.reply(function () {
 				const basic = `Basic ${Buffer.from(`${String(basicCredentials.clientId)}:${String(basicCredentials.clientSecret)}`).toString('base64')}`;
-				const ok = this.req.headers.authorization === basic && this.req.headers['x-api-key'] === undefined;
+				const ok =
+					this.req.headers.authorization === basic && this.req.headers['x-api-key'] === undefined;
 				return ok ? [200, getIntegration.success[1].body] : [401, {}];
 			});
 		expect((await runTest({ ...basicCredentials, projectId: 'proj-1' })).status).toBe('OK');
@@ -138,7 +178,11 @@ describe('the Test button', () => {
 		const port = await closedPort();
 		nock.enableNetConnect('127.0.0.1');
 		try {
-			const unreachable = await runTest({ ...apiKeyCredentials, baseUrl: `http://127.0.0.1:${port}/jelouapi/v1`, projectId: 'proj-1' });
+			const unreachable = await runTest({
+				...apiKeyCredentials,
+				baseUrl: `http://127.0.0.1:${port}/jelouapi/v1`,
+				projectId: 'proj-1',
+			});
 			expect(unreachable.status).toBe('Error');
 			expect(unreachable.message).toBe(
 				`Could not reach Jelou. Request to 127.0.0.1:${port} failed: the connection was refused (ECONNREFUSED). Check the Base URL of the credential and the network.`,
@@ -149,7 +193,15 @@ describe('the Test button', () => {
 	});
 
 	it('an unusable Base URL fails before any request', async () => {
-		const result = await runTest({ ...apiKeyCredentials, baseUrl: 'not a url', projectId: 'proj-1' });
-		expect(result).toEqual({ status: 'Error', message: 'The Base URL of the Jelou credential is not a valid URL. Use an address such as https://gateway.jelou.ai/jelouapi/v1.' });
+		const result = await runTest({
+			...apiKeyCredentials,
+			baseUrl: 'not a url',
+			projectId: 'proj-1',
+		});
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'The Base URL of the Jelou credential is not a valid URL. Use an address such as https://gateway.jelou.ai/jelouapi/v1.',
+		});
 	});
 });

@@ -15,7 +15,11 @@ import type {
 
 import { JelouApi } from '../../../../credentials/JelouApi.credentials';
 import { JelouTrigger } from '../../../../nodes/Jelou/JelouTrigger.node';
-import { TRIGGER_NODE, createWebhookContext, createHookContext as fakeHookContext } from '../../../support/fake-n8n';
+import {
+	TRIGGER_NODE,
+	createWebhookContext,
+	createHookContext as fakeHookContext,
+} from '../../../support/fake-n8n';
 
 export const SIGNING_SECRET = 'whsec-test-5ecr3t-0003';
 export const OTHER_SECRET = 'whsec-other-5ecr3t-0004';
@@ -52,7 +56,8 @@ export const allResponses: unknown[] = [];
 export async function callWebhook(call: WebhookCall): Promise<WebhookOutcome> {
 	const raw = Buffer.isBuffer(call.body) ? call.body : Buffer.from(call.body, 'utf8');
 	const headers: Record<string, string | string[]> = {};
-	for (const [name, value] of Object.entries(call.headers ?? {})) headers[name.toLowerCase()] = value;
+	for (const [name, value] of Object.entries(call.headers ?? {}))
+		headers[name.toLowerCase()] = value;
 	let parsedBody: unknown = {};
 	try {
 		parsedBody = JSON.parse(raw.toString('utf8'));
@@ -60,7 +65,11 @@ export async function callWebhook(call: WebhookCall): Promise<WebhookOutcome> {
 		parsedBody = {};
 	}
 	const staticData = call.staticData ?? {};
-	const credentials = call.credentials ?? { authType: 'apiKey', apiKey: API_KEY, signingSecret: SIGNING_SECRET };
+	const credentials = call.credentials ?? {
+		authType: 'apiKey',
+		apiKey: API_KEY,
+		signingSecret: SIGNING_SECRET,
+	};
 
 	const { ctx, response } = createWebhookContext({
 		headers,
@@ -94,6 +103,9 @@ export interface HookOptions {
 	webhookUrl: string;
 }
 
-export function createHookContext(options: HookOptions): { ctx: IHookFunctions; requests: IHttpRequestOptions[] } {
+export function createHookContext(options: HookOptions): {
+	ctx: IHookFunctions;
+	requests: IHttpRequestOptions[];
+} {
 	return fakeHookContext({ ...options, credentialType: new JelouApi() });
 }

@@ -10,7 +10,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { JelouTrigger } from '../../../../nodes/Jelou/JelouTrigger.node';
-import { REGISTRATION_KEY } from '../../../../nodes/Jelou/trigger/registration';
+import { REGISTRATION_KEY } from '../../../../nodes/Jelou/trigger/record';
 import { FakeJelou } from '../../../fixtures/fake-jelou';
 import { API_KEY, allResponses, callWebhook, createHookContext, sign } from './context';
 
@@ -29,7 +29,9 @@ let staticData: IDataObject;
 let params: Record<string, unknown>;
 let credentials: ICredentialDataDecryptedObject;
 
-function hook(overrides: { webhookUrl?: string; credentials?: ICredentialDataDecryptedObject } = {}) {
+function hook(
+	overrides: { webhookUrl?: string; credentials?: ICredentialDataDecryptedObject } = {},
+) {
 	return createHookContext({
 		params,
 		credentials: overrides.credentials ?? credentials,
@@ -44,7 +46,11 @@ function stored(): IDataObject | undefined {
 
 /** An event as Jelou sends it to the registered webhook: signed, with the integration's auth header. */
 async function deliver(secret: string, token: string | undefined) {
-	const body = JSON.stringify({ event: 'conversation.start', timestamp: Date.now(), conversation: { id: 'conv-1' } });
+	const body = JSON.stringify({
+		event: 'conversation.start',
+		timestamp: Date.now(),
+		conversation: { id: 'conv-1' },
+	});
 	const headers: Record<string, string> = { 'x-jelou-signature': sign(secret, body) };
 	if (token) headers.authorization = `Bearer ${token}`;
 	return await callWebhook({ body, headers, params, credentials, staticData });
@@ -65,7 +71,12 @@ beforeEach(() => {
 	jelou.install();
 	staticData = {};
 	params = { events: ['*'], registerWebhook: true, projectId: PROJECT, options: {} };
-	credentials = { authType: 'apiKey', apiKey: API_KEY, baseUrl: `${ORIGIN}${BASE_PATH}`, signingSecret: CREDENTIAL_SECRET };
+	credentials = {
+		authType: 'apiKey',
+		apiKey: API_KEY,
+		baseUrl: `${ORIGIN}${BASE_PATH}`,
+		signingSecret: CREDENTIAL_SECRET,
+	};
 });
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
@@ -88,7 +99,11 @@ describe.each(['bare', 'envelope'] as const)('Jelou answering in the %s shape', 
 	});
 
 	it('a project with an integration: PATCH to this trigger, events verified with the same secret, PATCH back on deactivation', async () => {
-		const panel = jelou.seed(PROJECT, { webhookUrl: PANEL_URL, authType: 'api_key', signingSecret: CREDENTIAL_SECRET });
+		const panel = jelou.seed(PROJECT, {
+			webhookUrl: PANEL_URL,
+			authType: 'api_key',
+			signingSecret: CREDENTIAL_SECRET,
+		});
 
 		await expect(methods.checkExists.call(hook())).resolves.toBe(false);
 		await expect(methods.create.call(hook())).resolves.toBe(true);
@@ -96,7 +111,11 @@ describe.each(['bare', 'envelope'] as const)('Jelou answering in the %s shape', 
 		const patches = jelou.requests.filter((r) => r.method === 'PATCH');
 		expect(patches).toHaveLength(1);
 		const token = String(patches[0].body!.authorization);
-		expect(patches[0].body).toEqual({ webhookUrl: WEBHOOK_URL, authType: 'bearer', authorization: token });
+		expect(patches[0].body).toEqual({
+			webhookUrl: WEBHOOK_URL,
+			authType: 'bearer',
+			authorization: token,
+		});
 		expect(token).toMatch(/^[0-9a-f]{64}$/);
 		expect(jelou.count('POST')).toBe(0);
 		expect(jelou.count('DELETE')).toBe(0);
@@ -120,14 +139,24 @@ describe.each(['bare', 'envelope'] as const)('Jelou answering in the %s shape', 
 		// Events: the credential's secret (the integration's) plus the registration's bearer token.
 		const ok = await deliver(CREDENTIAL_SECRET, token);
 		expect(ok.status).toBe(200);
-		expect(ok.result.workflowData![0][0].json).toMatchObject({ event: 'conversation.start', _id: 'conv-1' });
-		expect((await deliver(CREDENTIAL_SECRET, undefined)).responseBody).toEqual({ error: 'Missing or wrong webhook authorization' });
+		expect(ok.result.workflowData![0][0].json).toMatchObject({
+			event: 'conversation.start',
+			_id: 'conv-1',
+		});
+		expect((await deliver(CREDENTIAL_SECRET, undefined)).responseBody).toEqual({
+			error: 'Missing or wrong webhook authorization',
+		});
 
 		// Deactivation: the panel's URL and auth type come back; the secret never changed.
 		await expect(methods.delete.call(hook())).resolves.toBe(true);
 		const restore = jelou.requests.filter((r) => r.method === 'PATCH')[1];
 		expect(restore.body).toEqual({ webhookUrl: PANEL_URL, authType: 'api_key' });
-		expect(jelou.integrations.get(PROJECT)).toMatchObject({ id: panel.id, webhookUrl: PANEL_URL, authType: 'api_key', signingSecret: CREDENTIAL_SECRET });
+		expect(jelou.integrations.get(PROJECT)).toMatchObject({
+			id: panel.id,
+			webhookUrl: PANEL_URL,
+			authType: 'api_key',
+			signingSecret: CREDENTIAL_SECRET,
+		});
 		expect(jelou.count('POST') + jelou.count('DELETE')).toBe(0);
 		expect(staticData).toEqual({});
 	});
@@ -138,7 +167,11 @@ describe.each(['bare', 'envelope'] as const)('Jelou answering in the %s shape', 
 		expect(jelou.count('POST')).toBe(1);
 		const created = jelou.integrations.get(PROJECT)!;
 		expect(created.webhookUrl).toBe(WEBHOOK_URL);
-		expect(stored()).toMatchObject({ mode: 'created', signingSecret: created.signingSecret, integrationCreatedAt: created.createdAt });
+		expect(stored()).toMatchObject({
+			mode: 'created',
+			signingSecret: created.signingSecret,
+			integrationCreatedAt: created.createdAt,
+		});
 		expect(stored()).not.toHaveProperty('previousWebhookUrl');
 
 		// Restarts and re-activation never create twice.
@@ -217,9 +250,13 @@ describe('never creating twice, never rotating a secret', () => {
 describe('a failed step leaves Jelou as it was', () => {
 	it('existing integration and no Signing Secret in the credential: refused before any write', async () => {
 		jelou.seed(PROJECT, { webhookUrl: PANEL_URL });
-		const error = await rejection(methods.create.call(hook({ credentials: { ...credentials, signingSecret: '' } })));
+		const error = await rejection(
+			methods.create.call(hook({ credentials: { ...credentials, signingSecret: '' } })),
+		);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe(`Project '${PROJECT}' already has an External Support integration, and the Jelou API credential has no Signing Secret`);
+		expect(error.message).toBe(
+			`Project '${PROJECT}' already has an External Support integration, and the Jelou API credential has no Signing Secret`,
+		);
 		expect((error as NodeOperationError).description).toContain('Nothing was changed in Jelou.');
 		expect(jelou.requests.map((r) => r.method)).toEqual(['GET']);
 		expect(staticData).toEqual({});
@@ -228,9 +265,13 @@ describe('a failed step leaves Jelou as it was', () => {
 	it('PATCH refused (400, a URL Jelou cannot reach): explained, nothing to undo', async () => {
 		jelou.seed(PROJECT, { webhookUrl: PANEL_URL, signingSecret: CREDENTIAL_SECRET });
 		jelou.failNext('PATCH', 400, false);
-		const error = (await rejection(methods.create.call(hook({ webhookUrl: 'http://localhost:5678/webhook/x/jelou' })))) as NodeApiError;
+		const error = (await rejection(
+			methods.create.call(hook({ webhookUrl: 'http://localhost:5678/webhook/x/jelou' })),
+		)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('Could not register the webhook in Jelou: Jelou rejected the request (HTTP 400): <string>');
+		expect(error.message).toBe(
+			'Could not register the webhook in Jelou: Jelou rejected the request (HTTP 400): <string>',
+		);
 		expect(error.description).toContain('Jelou accepts only a public HTTPS address');
 		expect(jelou.count('PATCH')).toBe(1);
 		expect(jelou.integrations.get(PROJECT)!.webhookUrl).toBe(PANEL_URL);
@@ -238,21 +279,33 @@ describe('a failed step leaves Jelou as it was', () => {
 	});
 
 	it('PATCH applied but answered 500: the previous URL and auth type are put back', async () => {
-		jelou.seed(PROJECT, { webhookUrl: PANEL_URL, authType: 'basic', signingSecret: CREDENTIAL_SECRET });
+		jelou.seed(PROJECT, {
+			webhookUrl: PANEL_URL,
+			authType: 'basic',
+			signingSecret: CREDENTIAL_SECRET,
+		});
 		jelou.failNext('PATCH', 500, true);
 		const error = await rejection(methods.create.call(hook()));
-		expect(error.message).toBe('Could not register the webhook in Jelou: Jelou failed to process the request (HTTP 500): <string>');
+		expect(error.message).toBe(
+			'Could not register the webhook in Jelou: Jelou failed to process the request (HTTP 500): <string>',
+		);
 		const patches = jelou.requests.filter((r) => r.method === 'PATCH');
 		expect(patches.map((p) => p.body!.webhookUrl)).toEqual([WEBHOOK_URL, PANEL_URL]);
 		expect(patches[1].body).toEqual({ webhookUrl: PANEL_URL, authType: 'basic' });
-		expect(jelou.integrations.get(PROJECT)).toMatchObject({ webhookUrl: PANEL_URL, authType: 'basic', signingSecret: CREDENTIAL_SECRET });
+		expect(jelou.integrations.get(PROJECT)).toMatchObject({
+			webhookUrl: PANEL_URL,
+			authType: 'basic',
+			signingSecret: CREDENTIAL_SECRET,
+		});
 		expect(staticData).toEqual({});
 	});
 
 	it('POST applied but answered 500: the integration it created is deleted again', async () => {
 		jelou.failNext('POST', 500, true);
 		const error = await rejection(methods.create.call(hook()));
-		expect(error.message).toBe('Could not register the webhook in Jelou: Jelou failed to process the request (HTTP 500): <string>');
+		expect(error.message).toBe(
+			'Could not register the webhook in Jelou: Jelou failed to process the request (HTTP 500): <string>',
+		);
 		expect(jelou.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'DELETE']);
 		expect(jelou.integrations.has(PROJECT)).toBe(false);
 		expect(staticData).toEqual({});
@@ -262,7 +315,9 @@ describe('a failed step leaves Jelou as it was', () => {
 		jelou.failNext('POST', 500, true);
 		jelou.failNext('DELETE', 500, false);
 		const error = (await rejection(methods.create.call(hook()))) as NodeApiError;
-		expect(error.description).toContain('undoing it failed too (Jelou failed to process the request (HTTP 500): <string>)');
+		expect(error.description).toContain(
+			'undoing it failed too (Jelou failed to process the request (HTTP 500): <string>)',
+		);
 		expect(error.description).toContain('Integration → Get');
 	});
 
@@ -271,24 +326,34 @@ describe('a failed step leaves Jelou as it was', () => {
 		const error = await rejection(methods.create.call(hook()));
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('Jelou created the integration but returned no signing secret');
-		expect((error as NodeOperationError).description).toContain('The integration was deleted again.');
+		expect((error as NodeOperationError).description).toContain(
+			'The integration was deleted again.',
+		);
 		expect(jelou.integrations.has(PROJECT)).toBe(false);
 		expect(staticData).toEqual({});
 	});
 
 	it('rejected credentials: a NodeApiError that says which step failed, without secrets', async () => {
 		const bad = { ...credentials, apiKey: 'wrong-api-key-5ecr3t' };
-		const error = (await rejection(methods.checkExists.call(hook({ credentials: bad })))) as NodeApiError;
+		const error = (await rejection(
+			methods.checkExists.call(hook({ credentials: bad })),
+		)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('Could not check the webhook registered in Jelou: Jelou rejected the credentials (HTTP 401)');
-		expect(JSON.stringify({ m: error.message, d: error.description })).not.toContain('wrong-api-key-5ecr3t');
+		expect(error.message).toBe(
+			'Could not check the webhook registered in Jelou: Jelou rejected the credentials (HTTP 401)',
+		);
+		expect(JSON.stringify({ m: error.message, d: error.description })).not.toContain(
+			'wrong-api-key-5ecr3t',
+		);
 	});
 
 	it('deactivation that fails keeps the record, so it can be tried again', async () => {
 		await methods.create.call(hook());
 		jelou.failNext('DELETE', 500, false);
 		const error = await rejection(methods.delete.call(hook()));
-		expect(error.message).toBe('Could not delete the integration this trigger created in Jelou: Jelou failed to process the request (HTTP 500): <string>');
+		expect(error.message).toBe(
+			'Could not delete the integration this trigger created in Jelou: Jelou failed to process the request (HTTP 500): <string>',
+		);
 		expect(stored()).toBeDefined();
 		await methods.delete.call(hook());
 		expect(jelou.integrations.has(PROJECT)).toBe(false);
@@ -324,6 +389,7 @@ describe('records of the earlier version (always created, no mode)', () => {
 describe('secrets', () => {
 	it('no response to webhook() held a secret or token', () => {
 		const text = JSON.stringify(allResponses);
-		for (const secret of [CREDENTIAL_SECRET, API_KEY, 'panel-token']) expect(text).not.toContain(secret);
+		for (const secret of [CREDENTIAL_SECRET, API_KEY, 'panel-token'])
+			expect(text).not.toContain(secret);
 	});
 });

@@ -17,7 +17,11 @@ let params: Record<string, unknown>;
 beforeAll(async () => {
 	n8n = await fakeN8n(() => ({
 		params,
-		credentials: { authType: 'apiKey', apiKey: API_KEY, signingSecret: sb.integration!.signingSecret },
+		credentials: {
+			authType: 'apiKey',
+			apiKey: API_KEY,
+			signingSecret: sb.integration!.signingSecret,
+		},
 		staticData: {},
 	}));
 	sb = await sandbox({
@@ -53,7 +57,8 @@ it('conversation.start, conversation.close and message from the sandbox verify a
 	for (const delivery of [start, close, message]) expect(delivery.status).toBe(200);
 	expect(n8n.outcomes).toHaveLength(3);
 
-	const iso = (payload: Record<string, unknown>) => new Date(payload.timestamp as number).toISOString();
+	const iso = (payload: Record<string, unknown>) =>
+		new Date(payload.timestamp as number).toISOString();
 	expect(startedItem(0)).toEqual({
 		event: 'conversation.start',
 		timestamp: iso(start.sentPayload),
@@ -98,7 +103,11 @@ it('an event fired by the API (Start conversation) arrives signed and starts the
 	// would hit jest's time-out).
 	await n8n.outcomeCount(1);
 	expect(n8n.outcomes).toHaveLength(1);
-	expect(startedItem()).toMatchObject({ event: 'conversation.start', state: 'active', User: { id: 'user-777' } });
+	expect(startedItem()).toMatchObject({
+		event: 'conversation.start',
+		state: 'active',
+		User: { id: 'user-777' },
+	});
 });
 
 it('a forged signature, a replayed event, and a wrong bearer token are refused with 401', async () => {
@@ -106,9 +115,14 @@ it('a forged signature, a replayed event, and a wrong bearer token are refused w
 	expect(forged.status).toBe(401);
 	expect(JSON.parse(forged.body!)).toEqual({ error: 'Invalid X-Jelou-Signature' });
 
-	const replayed = await sb.emit({ event: 'conversation.close', timestamp: Date.now() - 10 * 60_000 });
+	const replayed = await sb.emit({
+		event: 'conversation.close',
+		timestamp: Date.now() - 10 * 60_000,
+	});
 	expect(replayed.status).toBe(401);
-	expect(JSON.parse(replayed.body!)).toEqual({ error: 'Event is older than 300 seconds (possible replay)' });
+	expect(JSON.parse(replayed.body!)).toEqual({
+		error: 'Event is older than 300 seconds (possible replay)',
+	});
 
 	params = { events: ['*'], options: { expectedAuthorization: 'another-token' } };
 	const wrongToken = await sb.emit({ event: 'message' });

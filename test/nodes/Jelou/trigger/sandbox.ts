@@ -42,7 +42,12 @@ export interface Sandbox {
 	resetData(): void;
 	webhookDeliveries: SandboxDelivery[];
 	messagingBaseUrl: string;
-	emit(input: Record<string, unknown>): Promise<{ status: number | null; body: string | null; sentPayload: Record<string, unknown>; error: string | null }>;
+	emit(input: Record<string, unknown>): Promise<{
+		status: number | null;
+		body: string | null;
+		sentPayload: Record<string, unknown>;
+		error: string | null;
+	}>;
 	close(): Promise<void>;
 }
 
@@ -52,7 +57,14 @@ const { startSandbox } = require('../../../../tools/sandbox/server.js') as {
 };
 
 export async function sandbox(options: Record<string, unknown> = {}): Promise<Sandbox> {
-	return await startSandbox({ port: 0, quiet: true, latencyMs: 0, rateLimit: 0, errorRate: 0, ...options });
+	return await startSandbox({
+		port: 0,
+		quiet: true,
+		latencyMs: 0,
+		rateLimit: 0,
+		errorRate: 0,
+		...options,
+	});
 }
 
 export interface FakeN8n {
@@ -66,7 +78,9 @@ export interface FakeN8n {
 }
 
 /** `settings` gives the parameters, credentials and static data of the trigger for each request. */
-export async function fakeN8n(settings: () => Omit<WebhookCall, 'body' | 'headers'>): Promise<FakeN8n> {
+export async function fakeN8n(
+	settings: () => Omit<WebhookCall, 'body' | 'headers'>,
+): Promise<FakeN8n> {
 	const outcomes: WebhookOutcome[] = [];
 	let waiters: Array<() => void> = [];
 	const server: Server = createServer((req, res) => {
@@ -74,7 +88,8 @@ export async function fakeN8n(settings: () => Omit<WebhookCall, 'body' | 'header
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
 			const headers: Record<string, string | string[]> = {};
-			for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = value;
+			for (const [name, value] of Object.entries(req.headers))
+				if (value !== undefined) headers[name] = value;
 			callWebhook({ ...settings(), body: Buffer.concat(chunks), headers })
 				.then((outcome) => {
 					outcomes.push(outcome);

@@ -51,12 +51,20 @@ const messageEvent = {
 };
 
 /** A request as Jelou sends it: the body serialized once and signed over those bytes. */
-function signed(payload: unknown, extra: Partial<WebhookCall> = {}, secret = SIGNING_SECRET): WebhookCall {
+function signed(
+	payload: unknown,
+	extra: Partial<WebhookCall> = {},
+	secret = SIGNING_SECRET,
+): WebhookCall {
 	const body = JSON.stringify(payload);
 	return {
 		...extra,
 		body,
-		headers: { 'content-type': 'application/json', 'x-jelou-signature': sign(secret, body), ...(extra.headers ?? {}) },
+		headers: {
+			'content-type': 'application/json',
+			'x-jelou-signature': sign(secret, body),
+			...(extra.headers ?? {}),
+		},
 	};
 }
 
@@ -84,7 +92,9 @@ describe('description', () => {
 		expect(description.group).toEqual(['trigger']);
 		expect(description.inputs).toEqual([]);
 		expect(description.outputs).toEqual(['main']);
-		expect(description.credentials).toEqual([{ name: 'jelouApi', required: true, testedBy: 'jelouApiTest' }]);
+		expect(description.credentials).toEqual([
+			{ name: 'jelouApi', required: true, testedBy: 'jelouApiTest' },
+		]);
 		expect(description.webhooks).toEqual([
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'jelou' },
 		]);
@@ -104,7 +114,9 @@ describe('description', () => {
 		expect(byName.registerWebhook.default).toBe(false);
 		expect(byName.projectId.displayOptions).toEqual({ show: { registerWebhook: [true] } });
 		const options = Object.fromEntries(
-			(byName.options.options as Array<{ name: string; default: unknown; type: string }>).map((o) => [o.name, o]),
+			(byName.options.options as Array<{ name: string; default: unknown; type: string }>).map(
+				(o) => [o.name, o],
+			),
 		);
 		expect(options.ignoreSignature.default).toBe(false);
 		expect(options.maxEventAge.default).toBe(300);
@@ -193,14 +205,19 @@ describe('signature', () => {
 	it('accepts the exact raw bytes even when they differ from JSON.stringify (escaped unicode)', async () => {
 		const raw = '{"event":"conversation.start","contact":{"id":"u-1","name":"Ana P\\u00e9rez"}}';
 		expect(raw).not.toBe(JSON.stringify(JSON.parse(raw)));
-		const outcome = await callWebhook({ body: raw, headers: { 'x-jelou-signature': sign(SIGNING_SECRET, raw) } });
+		const outcome = await callWebhook({
+			body: raw,
+			headers: { 'x-jelou-signature': sign(SIGNING_SECRET, raw) },
+		});
 		expect(expectStarted(outcome).User).toEqual({ id: 'u-1', names: 'Ana Pérez' });
 	});
 
 	it('accepts an upper-case hex digest and a bare digest without the sha256= prefix', async () => {
 		const body = JSON.stringify(startEvent);
 		const hex = sign(SIGNING_SECRET, body).slice('sha256='.length);
-		expectStarted(await callWebhook({ body, headers: { 'X-Jelou-Signature': `sha256=${hex.toUpperCase()}` } }));
+		expectStarted(
+			await callWebhook({ body, headers: { 'X-Jelou-Signature': `sha256=${hex.toUpperCase()}` } }),
+		);
 		expectStarted(await callWebhook({ body, headers: { 'x-jelou-signature': hex } }));
 	});
 
@@ -210,7 +227,11 @@ describe('signature', () => {
 	});
 
 	it('signed with another secret: 401', async () => {
-		expectRefused(await callWebhook(signed(startEvent, {}, OTHER_SECRET)), 401, 'Invalid X-Jelou-Signature');
+		expectRefused(
+			await callWebhook(signed(startEvent, {}, OTHER_SECRET)),
+			401,
+			'Invalid X-Jelou-Signature',
+		);
 	});
 
 	it('tampered body: 401', async () => {
@@ -221,8 +242,18 @@ describe('signature', () => {
 
 	it('malformed header values: 401', async () => {
 		const body = JSON.stringify(startEvent);
-		for (const value of ['sha256=', 'sha256=zz', 'sha1=abc', `sha256=${'0'.repeat(63)}`, 'Bearer x']) {
-			expectRefused(await callWebhook({ body, headers: { 'x-jelou-signature': value } }), 401, 'Invalid X-Jelou-Signature');
+		for (const value of [
+			'sha256=',
+			'sha256=zz',
+			'sha1=abc',
+			`sha256=${'0'.repeat(63)}`,
+			'Bearer x',
+		]) {
+			expectRefused(
+				await callWebhook({ body, headers: { 'x-jelou-signature': value } }),
+				401,
+				'Invalid X-Jelou-Signature',
+			);
 		}
 	});
 
@@ -249,7 +280,10 @@ describe('signature', () => {
 	});
 
 	it('Ignore Signature off by default, explicit false behaves the same', async () => {
-		const outcome = await callWebhook({ body: JSON.stringify(startEvent), params: { options: { ignoreSignature: false } } });
+		const outcome = await callWebhook({
+			body: JSON.stringify(startEvent),
+			params: { options: { ignoreSignature: false } },
+		});
 		expectRefused(outcome, 401, 'Missing X-Jelou-Signature header');
 	});
 });
@@ -257,21 +291,35 @@ describe('signature', () => {
 describe('body', () => {
 	it('non-JSON body (correctly signed): 400', async () => {
 		const body = 'event=conversation.start';
-		const outcome = await callWebhook({ body, headers: { 'x-jelou-signature': sign(SIGNING_SECRET, body) } });
+		const outcome = await callWebhook({
+			body,
+			headers: { 'x-jelou-signature': sign(SIGNING_SECRET, body) },
+		});
 		expectRefused(outcome, 400, 'The request body is not valid JSON');
 	});
 
 	it('non-JSON body with the signature check off: 400', async () => {
-		const outcome = await callWebhook({ body: '<xml/>', params: { options: { ignoreSignature: true } } });
+		const outcome = await callWebhook({
+			body: '<xml/>',
+			params: { options: { ignoreSignature: true } },
+		});
 		expectRefused(outcome, 400, 'The request body is not valid JSON');
 	});
 
 	it('non-JSON body without a valid signature: 401 (authentication is checked first)', async () => {
-		expectRefused(await callWebhook({ body: 'nope', headers: {} }), 401, 'Missing X-Jelou-Signature header');
+		expectRefused(
+			await callWebhook({ body: 'nope', headers: {} }),
+			401,
+			'Missing X-Jelou-Signature header',
+		);
 	});
 
 	it('a JSON array: 400', async () => {
-		expectRefused(await callWebhook(signed([startEvent])), 400, 'The request body must be a JSON object');
+		expectRefused(
+			await callWebhook(signed([startEvent])),
+			400,
+			'The request body must be a JSON object',
+		);
 	});
 });
 
@@ -280,7 +328,18 @@ describe('replay window', () => {
 	beforeEach(() => {
 		jest.useFakeTimers({
 			now: NOW,
-			doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+			doNotFake: [
+				'hrtime',
+				'nextTick',
+				'performance',
+				'queueMicrotask',
+				'setImmediate',
+				'clearImmediate',
+				'setInterval',
+				'clearInterval',
+				'setTimeout',
+				'clearTimeout',
+			],
 		});
 	});
 	afterEach(() => {
@@ -289,7 +348,11 @@ describe('replay window', () => {
 
 	it('an event older than Max Event Age (default 300 s): 401', async () => {
 		const old = { ...startEvent, timestamp: Date.now() - 301_000 };
-		expectRefused(await callWebhook(signed(old)), 401, 'Event is older than 300 seconds (possible replay)');
+		expectRefused(
+			await callWebhook(signed(old)),
+			401,
+			'Event is older than 300 seconds (possible replay)',
+		);
 	});
 
 	it('a custom Max Event Age, and 0 turning the check off', async () => {
@@ -320,7 +383,9 @@ describe('replay window', () => {
 	it('a timestamp that is not a time: 401 while the check is on', async () => {
 		const bad = { ...startEvent, timestamp: 'yesterday' };
 		expectRefused(await callWebhook(signed(bad)), 401, 'Event timestamp is not a valid time');
-		const json = expectStarted(await callWebhook(signed(bad, { params: { options: { maxEventAge: 0 } } })));
+		const json = expectStarted(
+			await callWebhook(signed(bad, { params: { options: { maxEventAge: 0 } } })),
+		);
 		expect(json).not.toHaveProperty('timestamp');
 	});
 
@@ -328,7 +393,9 @@ describe('replay window', () => {
 		const seconds = Math.floor(TS / 1000);
 		const json = expectStarted(await callWebhook(signed({ ...startEvent, timestamp: seconds })));
 		expect(json.timestamp).toBe(new Date(seconds * 1000).toISOString());
-		const json2 = expectStarted(await callWebhook(signed({ ...startEvent, timestamp: String(TS) })));
+		const json2 = expectStarted(
+			await callWebhook(signed({ ...startEvent, timestamp: String(TS) })),
+		);
 		expect(json2.timestamp).toBe(new Date(TS).toISOString());
 	});
 });
@@ -347,13 +414,19 @@ describe('event filter', () => {
 	});
 
 	it('only Conversation Closed selected: a close event starts the workflow', async () => {
-		expect(expectStarted(await callWebhook(signed(closeEvent, onlyClose))).event).toBe('conversation.close');
+		expect(expectStarted(await callWebhook(signed(closeEvent, onlyClose))).event).toBe(
+			'conversation.close',
+		);
 	});
 
 	it('Message Received matches the event_type of user messages', async () => {
 		const onlyMessages = { params: { events: ['message'] } };
-		expect(expectStarted(await callWebhook(signed(messageEvent, onlyMessages))).event).toBe('message');
-		expect((await callWebhook(signed(closeEvent, onlyMessages))).result.workflowData).toBeUndefined();
+		expect(expectStarted(await callWebhook(signed(messageEvent, onlyMessages))).event).toBe(
+			'message',
+		);
+		expect(
+			(await callWebhook(signed(closeEvent, onlyMessages))).result.workflowData,
+		).toBeUndefined();
 	});
 
 	it('several events, and All Events', async () => {
@@ -361,11 +434,17 @@ describe('event filter', () => {
 		expectStarted(await callWebhook(signed(startEvent, two)));
 		expectStarted(await callWebhook(signed(messageEvent, two)));
 		expect((await callWebhook(signed(closeEvent, two))).result.workflowData).toBeUndefined();
-		expectStarted(await callWebhook(signed({ event: 'something.new' }, { params: { events: ['*'] } })));
+		expectStarted(
+			await callWebhook(signed({ event: 'something.new' }, { params: { events: ['*'] } })),
+		);
 	});
 
 	it('the filter runs after the signature check', async () => {
-		const outcome = await callWebhook({ body: JSON.stringify(startEvent), headers: {}, ...onlyClose });
+		const outcome = await callWebhook({
+			body: JSON.stringify(startEvent),
+			headers: {},
+			...onlyClose,
+		});
 		expectRefused(outcome, 401, 'Missing X-Jelou-Signature header');
 	});
 });
@@ -383,7 +462,10 @@ describe('Expected Webhook Authorization', () => {
 		const encoded = Buffer.from(basic).toString('base64');
 		expectStarted(
 			await callWebhook(
-				signed(startEvent, { params: { options: { expectedAuthorization: basic } }, headers: { authorization: `Basic ${encoded}` } }),
+				signed(startEvent, {
+					params: { options: { expectedAuthorization: basic } },
+					headers: { authorization: `Basic ${encoded}` },
+				}),
 			),
 		);
 	});
@@ -397,7 +479,9 @@ describe('Expected Webhook Authorization', () => {
 	});
 
 	it('empty means not required', async () => {
-		expectStarted(await callWebhook(signed(startEvent, { params: { options: { expectedAuthorization: '' } } })));
+		expectStarted(
+			await callWebhook(signed(startEvent, { params: { options: { expectedAuthorization: '' } } })),
+		);
 	});
 });
 
@@ -405,7 +489,13 @@ describe('secrets', () => {
 	it('no response body of this file ever contained a secret', () => {
 		expect(allResponses.length).toBeGreaterThan(30);
 		const text = JSON.stringify(allResponses);
-		for (const secret of [SIGNING_SECRET, OTHER_SECRET, 'hook-t0ken-5ecr3t-0005', 'pa55-5ecr3t', 'k-1234']) {
+		for (const secret of [
+			SIGNING_SECRET,
+			OTHER_SECRET,
+			'hook-t0ken-5ecr3t-0005',
+			'pa55-5ecr3t',
+			'k-1234',
+		]) {
 			expect(text).not.toContain(secret);
 		}
 	});

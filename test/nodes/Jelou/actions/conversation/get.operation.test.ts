@@ -119,7 +119,9 @@ describe('Conversation → Get: success', () => {
 			.times(2)
 			.reply(200, envelope(activeConversation));
 
-		const raw = await runNode(node, { params: getParams({ conversationId: activeConversation._id }) });
+		const raw = await runNode(node, {
+			params: getParams({ conversationId: activeConversation._id }),
+		});
 		expect(raw.output[0].json).toEqual(activeConversation);
 		expect(raw.output[0].json).not.toHaveProperty('endAt');
 
@@ -146,7 +148,9 @@ describe('Conversation → Get: success', () => {
 
 		const { output, credentialHandOvers } = await runNode(node, {
 			items: ids.map((id) => ({ conversationId: `  ${id} ` })),
-			params: getParams({ conversationId: (item: { json: { conversationId: string } }) => item.json.conversationId }),
+			params: getParams({
+				conversationId: (item: { json: { conversationId: string } }) => item.json.conversationId,
+			}),
 		});
 
 		expect(output.map((item) => item.json._id)).toEqual(ids);
@@ -196,9 +200,21 @@ describe('Conversation → Get: bad input fails the item before any request', ()
 		['whitespace conversation id', { conversationId: '   ' }, 'Conversation ID is empty (item 0)'],
 		['empty project id', { projectId: '' }, 'Project ID is empty (item 0)'],
 		['dot-dot id', { conversationId: '..' }, 'Conversation ID cannot be ".." (item 0)'],
-		['object id', { conversationId: { id: 1 } }, 'Conversation ID must be text, not an object or a list (item 0)'],
-		['control characters', { conversationId: 'abc\n' + 'def' }, 'Conversation ID contains control characters (item 0)'],
-		['10,000 characters', { conversationId: 'x'.repeat(10_000) }, 'Conversation ID is too long (10000 characters; at most 1000) (item 0)'],
+		[
+			'object id',
+			{ conversationId: { id: 1 } },
+			'Conversation ID must be text, not an object or a list (item 0)',
+		],
+		[
+			'control characters',
+			{ conversationId: 'abc\n' + 'def' },
+			'Conversation ID contains control characters (item 0)',
+		],
+		[
+			'10,000 characters',
+			{ conversationId: 'x'.repeat(10_000) },
+			'Conversation ID is too long (10000 characters; at most 1000) (item 0)',
+		],
 	])('%s', async (_name, params, message) => {
 		const run = runNode(node, { params: getParams(params) });
 		await expect(run).rejects.toThrow(message);
@@ -208,8 +224,12 @@ describe('Conversation → Get: bad input fails the item before any request', ()
 	});
 
 	it('keeps the other items under "On Error: Continue"', async () => {
-		nock(HOST).get(`${PREFIX}/proj-1/conversations/ok-1`).reply(200, envelope({ ...closedConversation, _id: 'ok-1' }));
-		nock(HOST).get(`${PREFIX}/proj-1/conversations/ok-2`).reply(200, envelope({ ...closedConversation, _id: 'ok-2' }));
+		nock(HOST)
+			.get(`${PREFIX}/proj-1/conversations/ok-1`)
+			.reply(200, envelope({ ...closedConversation, _id: 'ok-1' }));
+		nock(HOST)
+			.get(`${PREFIX}/proj-1/conversations/ok-2`)
+			.reply(200, envelope({ ...closedConversation, _id: 'ok-2' }));
 
 		const { output, requests } = await runNode(node, {
 			items: [{ id: 'ok-1' }, { id: '' }, { id: 'ok-2' }],
@@ -228,7 +248,10 @@ describe('Conversation → Get: bad input fails the item before any request', ()
 });
 
 describe('Conversation → Get: API errors', () => {
-	async function failWith(reply: (scope: nock.Interceptor) => nock.Scope, extra: Record<string, unknown> = {}) {
+	async function failWith(
+		reply: (scope: nock.Interceptor) => nock.Scope,
+		extra: Record<string, unknown> = {},
+	) {
 		reply(nock(HOST).get(`${PREFIX}/proj-1/conversations/conv-x`));
 		const run = runNode(node, { params: getParams({ conversationId: 'conv-x', ...extra }) });
 		const error = (await run.then(
@@ -251,16 +274,25 @@ describe('Conversation → Get: API errors', () => {
 
 	it('404: names the conversation and the project', async () => {
 		const error = await failWith((s) => s.reply(404, errorBody('Conversation not found')));
-		expect(error.message).toBe("Conversation 'conv-x' was not found in project 'proj-1' (HTTP 404)");
+		expect(error.message).toBe(
+			"Conversation 'conv-x' was not found in project 'proj-1' (HTTP 404)",
+		);
 		expect(error.description).toContain('Conversation not found');
 	});
 
 	it("422: carries Jelou's description and the fields it objected to", async () => {
 		const error = await failWith((s) =>
-			s.reply(422, errorBody('The request is invalid', { validationError: { conversationId: ['must be an ObjectId'] } })),
+			s.reply(
+				422,
+				errorBody('The request is invalid', {
+					validationError: { conversationId: ['must be an ObjectId'] },
+				}),
+			),
 		);
 		expect(error.message).toBe('Jelou rejected the request (HTTP 422): The request is invalid');
-		expect(error.description).toBe('Fields Jelou objected to: conversationId: must be an ObjectId.');
+		expect(error.description).toBe(
+			'Fields Jelou objected to: conversationId: must be an ObjectId.',
+		);
 	});
 
 	it('400 with only a message string: shows that message', async () => {
@@ -270,15 +302,21 @@ describe('Conversation → Get: API errors', () => {
 
 	it('500: a clear message with the HTTP status and Jelou text', async () => {
 		const error = await failWith((s) => s.reply(500, errorBody('Database unavailable')));
-		expect(error.message).toBe('Jelou failed to process the request (HTTP 500): Database unavailable');
+		expect(error.message).toBe(
+			'Jelou failed to process the request (HTTP 500): Database unavailable',
+		);
 		expect(error.httpCode).toBe('500');
 	});
 
 	it('502 with an HTML page: the status and an excerpt of the page', async () => {
 		const error = await failWith((s) =>
-			s.reply(502, '<html><head><title>502</title><style>b{}</style></head><body><h1>Bad Gateway</h1></body></html>', {
-				'Content-Type': 'text/html',
-			}),
+			s.reply(
+				502,
+				'<html><head><title>502</title><style>b{}</style></head><body><h1>Bad Gateway</h1></body></html>',
+				{
+					'Content-Type': 'text/html',
+				},
+			),
 		);
 		expect(error.message).toBe('Jelou failed to process the request (HTTP 502)');
 		expect(error.description).toContain('not JSON (text/html)');
@@ -287,7 +325,9 @@ describe('Conversation → Get: API errors', () => {
 	});
 
 	it('200 with a body that is not JSON', async () => {
-		const error = await failWith((s) => s.reply(200, '{"data": {"_id": ', { 'Content-Type': 'application/json' }));
+		const error = await failWith((s) =>
+			s.reply(200, '{"data": {"_id": ', { 'Content-Type': 'application/json' }),
+		);
 		expect(error.message).toBe('Jelou answered HTTP 200 with a body that is not valid JSON');
 	});
 
@@ -321,14 +361,22 @@ describe('Conversation → Get: API errors', () => {
 	});
 
 	it('never shows a secret, even when Jelou echoes it back', async () => {
-		const error = await failWith((s) => s.reply(401, errorBody(`API key ${TEST_API_KEY} is not valid`)));
+		const error = await failWith((s) =>
+			s.reply(401, errorBody(`API key ${TEST_API_KEY} is not valid`)),
+		);
 		expect(error.description).toContain('API key [redacted] is not valid');
 	});
 
 	it('"On Error: Continue": a 404 item becomes { error } with the error attached, the others are kept in order', async () => {
-		nock(HOST).get(`${PREFIX}/proj-1/conversations/a`).reply(200, envelope({ ...closedConversation, _id: 'a' }));
-		nock(HOST).get(`${PREFIX}/proj-1/conversations/missing`).reply(404, errorBody('Conversation not found'));
-		nock(HOST).get(`${PREFIX}/proj-1/conversations/b`).reply(200, envelope({ ...activeConversation, _id: 'b' }));
+		nock(HOST)
+			.get(`${PREFIX}/proj-1/conversations/a`)
+			.reply(200, envelope({ ...closedConversation, _id: 'a' }));
+		nock(HOST)
+			.get(`${PREFIX}/proj-1/conversations/missing`)
+			.reply(404, errorBody('Conversation not found'));
+		nock(HOST)
+			.get(`${PREFIX}/proj-1/conversations/b`)
+			.reply(200, envelope({ ...activeConversation, _id: 'b' }));
 
 		const { output, requests } = await runNode(node, {
 			items: [{ id: 'a' }, { id: 'missing' }, { id: 'b' }],
@@ -339,7 +387,9 @@ describe('Conversation → Get: API errors', () => {
 
 		expect(output).toHaveLength(3);
 		expect(output[0].json._id).toBe('a');
-		expect(output[1].json).toEqual({ error: "Conversation 'missing' was not found in project 'proj-1' (HTTP 404)" });
+		expect(output[1].json).toEqual({
+			error: "Conversation 'missing' was not found in project 'proj-1' (HTTP 404)",
+		});
 		expect((output[1].error as NodeApiError).context.itemIndex).toBe(1);
 		expect(output[1].pairedItem).toEqual({ item: 1 });
 		expect(output[2].json._id).toBe('b');

@@ -8,10 +8,20 @@ import { apiKeyCredentials, runNode } from '../../../../support/context';
 const HOST = 'https://jelou.test';
 const PATH = '/jelouapi/v1/external-support';
 const node = new Jelou();
-const deleted = { message: ['Integration deleted successfully'], statusMessage: 'success', status: 1 };
+const deleted = {
+	message: ['Integration deleted successfully'],
+	statusMessage: 'success',
+	status: 1,
+};
 
 function params(extra: Record<string, unknown> = {}) {
-	return { resource: 'integration', operation: 'delete', projectId: 'proj-1', options: { maxRetries: 2 }, ...extra };
+	return {
+		resource: 'integration',
+		operation: 'delete',
+		projectId: 'proj-1',
+		options: { maxRetries: 2 },
+		...extra,
+	};
 }
 
 beforeAll(() => nock.disableNetConnect());
@@ -57,11 +67,16 @@ describe('Integration → Delete', () => {
 		nock(HOST).delete(`${PATH}/proj-2`).reply(200, deleted);
 		const { output } = await runNode(node, {
 			items: [{ p: 'proj-1' }, { p: 'proj-2' }],
-			params: params({ projectId: (item: { json: { p: string } }) => item.json.p, options: { concurrency: 1 } }),
+			params: params({
+				projectId: (item: { json: { p: string } }) => item.json.p,
+				options: { concurrency: 1 },
+			}),
 			credentials: apiKeyCredentials,
 			continueOnFail: true,
 		});
-		expect(output[0].json).toEqual({ error: "Project 'proj-1' has no External Support integration (HTTP 404)" });
+		expect(output[0].json).toEqual({
+			error: "Project 'proj-1' has no External Support integration (HTTP 404)",
+		});
 		expect((output[0].error as NodeApiError).context.itemIndex).toBe(0);
 		expect(output[1].json).toEqual({ deleted: true, projectId: 'proj-2' });
 	});
@@ -73,12 +88,14 @@ describe('Integration → Delete', () => {
 		expect(output[0].json).toEqual({ deleted: true, projectId: 'proj-1' });
 
 		nock(HOST).delete(`${PATH}/proj-1`).once().reply(502, errorBody('bad gateway'));
-		await expect(runNode(node, { params: params(), credentials: apiKeyCredentials })).rejects.toThrow(
-			'Jelou failed to process the request (HTTP 502): bad gateway',
-		);
+		await expect(
+			runNode(node, { params: params(), credentials: apiKeyCredentials }),
+		).rejects.toThrow('Jelou failed to process the request (HTTP 502): bad gateway');
 	});
 
 	it('a blank Project ID fails before any request', async () => {
-		await expect(runNode(node, { params: params({ projectId: ' ' }), credentials: apiKeyCredentials })).rejects.toThrow('Project ID is empty (item 0)');
+		await expect(
+			runNode(node, { params: params({ projectId: ' ' }), credentials: apiKeyCredentials }),
+		).rejects.toThrow('Project ID is empty (item 0)');
 	});
 });

@@ -19,7 +19,14 @@ const integration = {
 };
 
 function params(updateFields: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-	return { resource: 'integration', operation: 'update', projectId: 'proj-1', updateFields, options: { maxRetries: 2 }, ...extra };
+	return {
+		resource: 'integration',
+		operation: 'update',
+		projectId: 'proj-1',
+		updateFields,
+		options: { maxRetries: 2 },
+		...extra,
+	};
 }
 
 /** Replies `reply` to one PATCH and keeps the parsed body that was sent. */
@@ -44,14 +51,22 @@ describe('Integration → Update', () => {
 	it('sends only the fields that were added, under Jelou names, and returns the integration', async () => {
 		const bodies: unknown[] = [];
 		patch('proj-1', 200, envelope(integration), bodies);
-		const { output } = await runNode(node, { params: params({ webhookUrl: ' https://panel.example.com/v2 ' }), credentials: apiKeyCredentials });
+		const { output } = await runNode(node, {
+			params: params({ webhookUrl: ' https://panel.example.com/v2 ' }),
+			credentials: apiKeyCredentials,
+		});
 		expect(bodies).toEqual([{ webhookUrl: 'https://panel.example.com/v2' }]);
 		expect(output.map((item) => item.json)).toEqual([integration]);
 	});
 
 	it('sends authType and authorization; never outputs an echoed authorization', async () => {
 		const bodies: unknown[] = [];
-		patch('proj-1', 200, { ...integration, authType: 'api_key', authorization: 'hook-key-5ecr3t' }, bodies);
+		patch(
+			'proj-1',
+			200,
+			{ ...integration, authType: 'api_key', authorization: 'hook-key-5ecr3t' },
+			bodies,
+		);
 		const { output } = await runNode(node, {
 			params: params({ webhookAuthType: 'api_key', webhookSecret: 'hook-key-5ecr3t' }),
 			credentials: apiKeyCredentials,
@@ -64,7 +79,10 @@ describe('Integration → Update', () => {
 	it('no_auth sends no authorization even if a secret is left in the collection', async () => {
 		const bodies: unknown[] = [];
 		patch('proj-1', 200, integration, bodies);
-		await runNode(node, { params: params({ webhookAuthType: 'no_auth', webhookSecret: 'stale' }), credentials: apiKeyCredentials });
+		await runNode(node, {
+			params: params({ webhookAuthType: 'no_auth', webhookSecret: 'stale' }),
+			credentials: apiKeyCredentials,
+		});
 		expect(bodies).toEqual([{ authType: 'no_auth' }]);
 	});
 
@@ -73,10 +91,14 @@ describe('Integration → Update', () => {
 		patch('proj-2', 200, integration, bodies);
 		const { output } = await runNode(node, {
 			items: [{ url: '' }, { url: 'https://panel.example.com/v2' }],
-			params: params({}, {
-				projectId: (_item: unknown, index: number) => (index === 0 ? 'proj-1' : 'proj-2'),
-				updateFields: (item: { json: { url: string } }) => (item.json.url ? { webhookUrl: item.json.url } : {}),
-			}),
+			params: params(
+				{},
+				{
+					projectId: (_item: unknown, index: number) => (index === 0 ? 'proj-1' : 'proj-2'),
+					updateFields: (item: { json: { url: string } }) =>
+						item.json.url ? { webhookUrl: item.json.url } : {},
+				},
+			),
 			credentials: apiKeyCredentials,
 			continueOnFail: true,
 		});
@@ -93,11 +115,16 @@ describe('Integration → Update', () => {
 	it('a blank or non-http Webhook URL, or a blank secret, fails before any request', async () => {
 		const cases: Array<[Record<string, unknown>, string]> = [
 			[{ webhookUrl: '  ' }, 'Webhook URL is empty (item 0)'],
-			[{ webhookUrl: 'ftp://panel.example.com' }, 'Webhook URL must be an http:// or https:// URL (item 0)'],
+			[
+				{ webhookUrl: 'ftp://panel.example.com' },
+				'Webhook URL must be an http:// or https:// URL (item 0)',
+			],
 			[{ webhookAuthType: 'bearer', webhookSecret: '' }, 'Webhook Secret is empty (item 0)'],
 		];
 		for (const [fields, message] of cases) {
-			await expect(runNode(node, { params: params(fields), credentials: apiKeyCredentials })).rejects.toThrow(message);
+			await expect(
+				runNode(node, { params: params(fields), credentials: apiKeyCredentials }),
+			).rejects.toThrow(message);
 		}
 	});
 
@@ -108,7 +135,9 @@ describe('Integration → Update', () => {
 			credentials: apiKeyCredentials,
 			continueOnFail: true,
 		});
-		expect(output[0].json).toEqual({ error: "Project 'proj-9' has no External Support integration (HTTP 404)" });
+		expect(output[0].json).toEqual({
+			error: "Project 'proj-9' has no External Support integration (HTTP 404)",
+		});
 		expect((output[0].error as NodeApiError).httpCode).toBe('404');
 		expectNoSecrets(output);
 	});
@@ -117,7 +146,10 @@ describe('Integration → Update', () => {
 		const bodies: unknown[] = [];
 		nock(HOST).patch(`${PATH}/proj-1`).reply(429, errorBody('slow down'), { 'Retry-After': '0' });
 		patch('proj-1', 200, integration, bodies);
-		const { output } = await runNode(node, { params: params({ webhookUrl: 'https://panel.example.com/v2' }), credentials: apiKeyCredentials });
+		const { output } = await runNode(node, {
+			params: params({ webhookUrl: 'https://panel.example.com/v2' }),
+			credentials: apiKeyCredentials,
+		});
 		expect(output[0].json).toEqual(integration);
 		expect(bodies).toHaveLength(1);
 
@@ -127,6 +159,8 @@ describe('Integration → Update', () => {
 			credentials: apiKeyCredentials,
 			continueOnFail: true,
 		});
-		expect(failed.output[0].json).toEqual({ error: 'Jelou failed to process the request (HTTP 503): unavailable' });
+		expect(failed.output[0].json).toEqual({
+			error: 'Jelou failed to process the request (HTTP 503): unavailable',
+		});
 	});
 });
