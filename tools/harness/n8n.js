@@ -69,7 +69,7 @@ function cleanNpmEnv(extra = {}) {
 	const env = { ...process.env };
 	for (const k of Object.keys(env)) {
 		if (
-			/^npm_(config_(local_prefix|prefix|global_prefix|call|save|package_lock|workspaces?|global|location|dry_run)|package_.*|lifecycle_.*|command)$/i.test(
+			/^npm_(config_(legacy_peer_deps|strict_peer_deps|force|omit|include|production|local_prefix|prefix|global_prefix|call|save|package_lock|workspaces?|global|location|dry_run)|package_.*|lifecycle_.*|command)$/i.test(
 				k,
 			)
 		)

@@ -85,11 +85,12 @@ function isInstalled(line) {
 	return m.lockSha256 === fp.lockSha256 && m.nodeVersion === fp.nodeVersion;
 }
 
-// Settings that `npm run` exports from the calling project (/work/main has its
-// own .npmrc with ignore-scripts=true, and local_prefix would even redirect the
-// install there). The user's cache, registry, proxy and auth settings are kept.
+// Settings that `npm run` exports from the calling project (its .npmrc sets
+// ignore-scripts and legacy-peer-deps, which would leave n8n without its peer
+// dependencies, and local_prefix would even redirect the install there). The
+// user's cache, registry, proxy and auth settings are kept.
 const NPM_ENV_DENY =
-	/^npm_(config_(local_prefix|prefix|global_prefix|ignore_scripts|call|nodedir|save|save_.*|package_lock|package_lock_only|workspaces?|include_workspace_root|dry_run|global|location)|package_.*|lifecycle_.*|command)$/i;
+	/^npm_(config_(legacy_peer_deps|strict_peer_deps|force|omit|include|production|local_prefix|prefix|global_prefix|ignore_scripts|call|nodedir|save|save_.*|package_lock|package_lock_only|workspaces?|include_workspace_root|dry_run|global|location)|package_.*|lifecycle_.*|command)$/i;
 
 function npmEnv(rt, extra = {}) {
 	const env = { ...process.env };
