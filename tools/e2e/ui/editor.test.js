@@ -22,7 +22,7 @@ const path = require('node:path');
 const { describe, before, after, test } = require('node:test');
 
 const { getRuntime, isInstalled, REPO_ROOT } = require('../../harness/runtime');
-const { N8nInstance, N8nRest, packPackage, httpRequest, portInUse } = require('../../harness/n8n');
+const { N8nInstance, N8nRest, packPackage, portInUse } = require('../../harness/n8n');
 const { installHooks, onCleanup } = require('../../harness/procs');
 const { startSandbox } = require('../../sandbox/server.js');
 const { launchBrowser } = require('./browser');
@@ -161,16 +161,8 @@ for (const line of LINES) {
 						rateLimit: 0,
 						errorRate: 0,
 					});
-					// The credential Test reads the project's integration; the sandbox has none
-					// until one is created, and would answer 404.
-					const seeded = await httpRequest('POST', `${sb.url}/__sandbox/integration`, {
-						body: { webhookUrl: 'https://example.invalid/hook', authType: 'no_auth' },
-					});
-					assert.ok(
-						seeded.status === 200 || seeded.status === 201,
-						`seeding the sandbox integration: HTTP ${seeded.status} ${seeded.text}`,
-					);
-
+					// No integration is seeded: the credential Test must pass for a valid key on a project
+					// that has no External Support integration yet (the probe reads it and gets a 404).
 					n8n = new N8nInstance(rt.line);
 					await n8n.installPackage(tgz);
 					server = await n8n.startServer({
@@ -488,6 +480,8 @@ for (const line of LINES) {
 						'Start a conversation',
 						'Create an integration',
 						'Get an integration',
+						'Update an integration',
+						'Delete an integration',
 						'Send a message',
 					]) {
 						assert.ok(
@@ -495,8 +489,9 @@ for (const line of LINES) {
 							`Jelou offers the action "${name}" (offered: ${actionNames.join(', ')})`,
 						);
 					}
+					// Both nodes live in nodes/Jelou/ and share the package's icon.
 					for (const [what, list, file] of [
-						['a Jelou Trigger item', triggers, 'JelouTrigger'],
+						['a Jelou Trigger item', triggers, 'Jelou'],
 						['a Jelou action', actions, 'Jelou'],
 					]) {
 						const img = list.first().locator('img').first();
@@ -536,7 +531,7 @@ for (const line of LINES) {
 				);
 				const expectedOps = {
 					Message: ['Send'],
-					Integration: ['Create', 'Get'],
+					Integration: ['Create', 'Delete', 'Get', 'Update'],
 					Conversation: ['Close', 'Get', 'Start'],
 				};
 				for (const [resource, ops] of Object.entries(expectedOps)) {
@@ -711,7 +706,7 @@ for (const line of LINES) {
 							`the Test probes the sandbox answered: ${seen.join('; ') || 'none'} (expected ${want})`,
 						);
 					};
-					probes(`GET /jelouapi/v1/external-support/${PROJECT} 200 api_key`);
+					probes(`GET /jelouapi/v1/external-support/${PROJECT} 404 api_key`);
 					await page.mouse.move(5, 5);
 					await shot('03-credential-ok.png');
 
@@ -724,8 +719,8 @@ for (const line of LINES) {
 					// n8n folds the reason behind "More details".
 					const more = credModal().getByText('More details');
 					if (await more.first().isVisible()) await more.first().click();
-					const reason =
-						/Authorization failed - please check your credentials|Jelou rejected these credentials/;
+					// Our own message, through the node-level test (testedBy), not n8n's generic 401 text.
+					const reason = /Jelou rejected these credentials \(HTTP 401\)/;
 					const text = await waitUntil(
 						async () => {
 							const t = await credModal().innerText();
@@ -736,8 +731,8 @@ for (const line of LINES) {
 							message: `the failure says why (dialog text: ${(await credModal().innerText()).slice(0, 300)})`,
 						},
 					);
-					// n8n 1.123 / 2.41 show their own text for a 401, not the credential's rule message.
 					assert.match(text, /Couldn.t connect with these settings/);
+					assert.doesNotMatch(text, /Authorization failed - please check your credentials/);
 					probes(`GET /jelouapi/v1/external-support/${PROJECT} 401 invalid`);
 					await shot('04-credential-fail.png');
 
@@ -747,14 +742,14 @@ for (const line of LINES) {
 					await field('clientId').fill(CLIENT_ID);
 					await field('clientSecret').fill(CLIENT_SECRET);
 					await saveAndWaitForTest('ok');
-					probes(`GET /jelouapi/v1/external-support/${PROJECT} 200 basic`);
+					probes(`GET /jelouapi/v1/external-support/${PROJECT} 404 basic`);
 
 					// Back to the right API key for the run.
 					sb.reset();
 					await pickOption(credModal(), 'authType', 'API Key');
 					await field('apiKey').fill(API_KEY);
 					await saveAndWaitForTest('ok');
-					probes(`GET /jelouapi/v1/external-support/${PROJECT} 200 api_key`);
+					probes(`GET /jelouapi/v1/external-support/${PROJECT} 404 api_key`);
 
 					await credModal()
 						.locator('.el-dialog__headerbtn, button[aria-label="Close this dialog"]')
