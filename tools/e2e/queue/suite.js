@@ -695,17 +695,25 @@ function defineQueueSuite(line) {
 					productionUrl,
 					'the integration points at the production URL (the webhook processor, WEBHOOK_URL)',
 				);
-				assert.notEqual(
+				// The project already had an integration: it is pointed at the trigger with PATCH, never
+				// created again, so the signing secret the company's panel relies on stays the same.
+				assert.equal(
 					registered.signingSecret,
 					secrets.signingSecret,
-					'Jelou issued a new signing secret',
+					'the signing secret is unchanged (no new integration was created)',
 				);
+				const integrationPath = `/jelouapi/v1/external-support/${PROJECT}`;
+				const writes = () =>
+					sb.requests
+						.filter((q) => q.path === integrationPath && q.method !== 'GET')
+						.map((q) => q.method);
+				assert.deepStrictEqual(writes(), ['PATCH'], 'activation sent one PATCH and no POST');
 				await waitFor(
 					`${productionUrl} to be registered`,
 					async () => (await httpRequest('POST', productionUrl, { body: {} })).status !== 404,
 				);
-				// An event Jelou sends now (signed with the new secret, with the integration's auth) reaches
-				// the webhook processor, which knows the secret main stored in the workflow's static data.
+				// An event Jelou sends now (signed with the integration's secret, with the bearer token main
+				// registered and stored in the workflow's static data) reaches the webhook processor.
 				const ev = await sb.emit({
 					event: 'conversation.close',
 					conversationId: 'conv-closed-001',
@@ -718,12 +726,12 @@ function defineQueueSuite(line) {
 				const forged = await sb.emit({
 					event: 'conversation.close',
 					conversationId: 'conv-closed-001',
-					signingSecret: secrets.signingSecret,
+					signingSecret: 'not-the-signing-secret',
 				});
 				assert.equal(
 					forged.status,
 					401,
-					`event signed with the old secret: ${forged.status} ${forged.body}`,
+					`event signed with another secret: ${forged.status} ${forged.body}`,
 				);
 				const list = await waitFor(
 					'the execution of the registered event',
@@ -753,6 +761,16 @@ function defineQueueSuite(line) {
 					{ webhookUrl: after?.webhookUrl, authType: after?.authType },
 					before,
 					'after deactivation the integration points where it did before activation',
+				);
+				assert.equal(
+					after?.signingSecret,
+					secrets.signingSecret,
+					'the signing secret never changed',
+				);
+				assert.deepStrictEqual(
+					writes(),
+					['PATCH', 'PATCH'],
+					'deactivation PATCHed the previous URL back (no POST, no DELETE)',
 				);
 			},
 		);
