@@ -16,18 +16,12 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 
 const { ensureInstalled, getRuntime, isInstalled, REPO_ROOT } = require('../harness/runtime');
 const { buildPackage, packPackage, makeTempDir } = require('../harness/n8n');
+const { runNodeTests } = require('../harness/node-test');
 const { installHooks, isStopping } = require('../harness/procs');
 
-// Off a terminal, one character per test and a summary line (tools/scripts/node-test-reporter.mjs),
-// unless a --test-reporter is given.
-function compactReporter(passthrough) {
-	if (passthrough.some((a) => a.startsWith('--test-reporter'))) return [];
-	return [`--test-reporter=${path.join(REPO_ROOT, 'tools', 'scripts', 'node-test-reporter.mjs')}`];
-}
 function parseArgs(argv) {
 	const out = { lines: [], build: true, parallelInstall: true, passthrough: [] };
 	for (let i = 0; i < argv.length; i++) {
@@ -96,34 +90,7 @@ async function main() {
 	);
 	for (const f of files) if (!fs.existsSync(f)) throw new Error(`missing test file ${f}`);
 	say(`running: node --test ${files.map((f) => path.relative(REPO_ROOT, f)).join(' ')}`);
-	const code = await phase(
-		'node --test',
-		() =>
-			new Promise((resolve) => {
-				// Same process group: Ctrl-C reaches the test files, which stop their n8n.
-				const child = spawn(
-					process.execPath,
-					[
-						'--test',
-						'--test-concurrency=1',
-						...compactReporter(args.passthrough),
-						...args.passthrough,
-						...files,
-					],
-					{
-						cwd: REPO_ROOT,
-						env,
-						stdio: 'inherit',
-					},
-				);
-				const forward = (sig) => child.kill(sig);
-				process.removeAllListeners('SIGINT');
-				process.on('SIGINT', () => {}); // the child got it too; wait for it
-				process.removeAllListeners('SIGTERM');
-				process.on('SIGTERM', () => forward('SIGTERM'));
-				child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
-			}),
-	);
+	const code = await phase('node --test', () => runNodeTests(files, args.passthrough, env));
 	fs.rmSync(packDir, { recursive: true, force: true });
 	console.log(
 		`[e2e] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(Date.now() - t0)}`,

@@ -18,10 +18,10 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 
 const { ensureInstalled, getRuntime, REPO_ROOT } = require('../harness/runtime');
 const { buildPackage, packPackage, makeTempDir } = require('../harness/n8n');
+const { runNodeTests } = require('../harness/node-test');
 const { installHooks, isStopping, run } = require('../harness/procs');
 
 const UI_DIR = path.join(REPO_ROOT, 'tools', 'e2e', 'ui');
@@ -29,12 +29,6 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const say = (s) => console.log(`[test:ui] ${s}`);
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-// Off a terminal, one character per test and a summary line (tools/scripts/node-test-reporter.mjs),
-// unless a --test-reporter is given.
-function compactReporter(passthrough) {
-	if (passthrough.some((a) => a.startsWith('--test-reporter'))) return [];
-	return [`--test-reporter=${path.join(REPO_ROOT, 'tools', 'scripts', 'node-test-reporter.mjs')}`];
-}
 function parseArgs(argv) {
 	const out = { lines: [], build: true, updateScreenshots: false, passthrough: [] };
 	for (let i = 0; i < argv.length; i++) {
@@ -181,33 +175,7 @@ async function main() {
 
 	const file = path.join(UI_DIR, 'editor.test.js');
 	say(`running: node --test ${path.relative(REPO_ROOT, file)}`);
-	const code = await phase(
-		'node --test',
-		() =>
-			new Promise((resolve) => {
-				// Same process group: Ctrl-C reaches the test file, which stops n8n and chromium.
-				const child = spawn(
-					process.execPath,
-					[
-						'--test',
-						'--test-concurrency=1',
-						...compactReporter(args.passthrough),
-						...args.passthrough,
-						file,
-					],
-					{
-						cwd: REPO_ROOT,
-						env,
-						stdio: 'inherit',
-					},
-				);
-				process.removeAllListeners('SIGINT');
-				process.on('SIGINT', () => {}); // the child got it too; wait for it
-				process.removeAllListeners('SIGTERM');
-				process.on('SIGTERM', () => child.kill('SIGTERM'));
-				child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
-			}),
-	);
+	const code = await phase('node --test', () => runNodeTests([file], args.passthrough, env));
 	fs.rmSync(packDir, { recursive: true, force: true });
 	if (args.lines.includes('1')) {
 		const where = args.updateScreenshots
