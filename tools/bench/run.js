@@ -41,6 +41,8 @@ const USAGE = `Usage: npm run bench -- [options]   (or: node tools/bench/run.js 
   --no-build             use dist/ as it is (default: npm run build first)
   --no-write             do not update docs/benchmarks.md
   --out <file>           write the report there instead of docs/benchmarks.md
+  --cpu-prof <dir>       write a V8 CPU profile of every n8n execution into <dir>
+                         (summarise one with: node tools/bench/lib/profile-summary.js <file>)
   --render <json>        only rewrite the report (and charts) from a saved run
                          (the bench saves every run to $TMPDIR/n8n-jelou-bench-last-run.json)
   --help
@@ -142,6 +144,9 @@ function parseArgs(argv) {
 			case '--out':
 				out.out = path.resolve(next());
 				break;
+			case '--cpu-prof':
+				out.cpuProf = path.resolve(next());
+				break;
 			case '--render':
 				out.render = path.resolve(next());
 				break;
@@ -202,7 +207,14 @@ async function benchLine(line, args, sb, tgz) {
 				const load1 = os.loadavg()[0];
 				let row;
 				try {
-					const exec = await executeMeasured(n8n, r.id, { timeoutMs: 600_000 });
+					const nodeArgs = args.cpuProf
+						? [
+								'--cpu-prof',
+								`--cpu-prof-dir=${args.cpuProf}`,
+								`--cpu-prof-name=${r.id}-${rep}.cpuprofile`,
+							]
+						: [];
+					const exec = await executeMeasured(n8n, r.id, { timeoutMs: 600_000, nodeArgs });
 					const stats = await sb.stats(r.n);
 					row = makeRow({
 						label: r.label,

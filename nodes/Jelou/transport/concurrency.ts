@@ -5,15 +5,19 @@
  * one, `AdaptiveConcurrency` finds it while the run goes, because Jelou does not publish its
  * limits. The ideas come from TCP congestion control and from latency-based limiters:
  * - Slow start (TCP): begin with a few requests and double the limit every round while answers
- *   come back as fast as at the start; leave slow start as soon as latency begins to rise
- *   (HyStart's delay signal), then grow gently.
+ *   come back about as fast as unloaded; leave slow start as soon as latency begins to rise
+ *   (HyStart's delay signal).
+ * - The unloaded latency is the fastest answer seen (TCP's minimum round-trip time, as in Vegas
+ *   and BBR): n8n's own work on a busy thread only ever adds to an answer's time, so the fastest
+ *   one is the closest to what the server needs when nothing of ours waits in its queue.
  * - Latency as the congestion signal (TCP Vegas, Netflix's Gradient limiter): a server that is
- *   overloaded queues requests before it refuses them, so its answers slow down first. Each round
- *   compares the median latency with the lowest median seen (the unloaded latency); above
- *   `tolerance` times that, the limit is cut in proportion to the excess.
+ *   overloaded queues requests before it refuses them, so its answers slow down first. After
+ *   slow start every round moves the limit by the gradient `tolerance` ÷ (round median ÷
+ *   unloaded latency), halfway, so the limit settles where the median is `tolerance` times the
+ *   unloaded latency instead of sawing around it.
  * - A 429 is a hard signal (AIMD, the AWS SDKs' adaptive retry mode): the limit is multiplied by
- *   0.7, at most once per round. The request rate after a 429 is the pacer's job (pacer.ts);
- *   this limit only keeps the number in flight sensible.
+ *   0.7, at most once per round, and afterwards grows by at most one a round. The request rate
+ *   after a 429 is the pacer's job (pacer.ts); this limit only keeps the number in flight sensible.
  * - The limit grows only in rounds where it was actually used (TCP's congestion window
  *   validation), so a run held back by the pacer or by slow items does not build up a limit it
  *   never tested.
@@ -62,7 +66,7 @@ export class FixedConcurrency implements ConcurrencyLimit {
 }
 
 export interface AdaptiveConcurrencyOptions {
-	/** Limit at the start (default 2: low enough that the first rounds measure unloaded latency). */
+	/** Limit at the start (default `ADAPTIVE_INITIAL`). */
 	initial?: number;
 	/** The limit never goes above this (default `ADAPTIVE_CEILING`). */
 	ceiling?: number;
@@ -80,14 +84,29 @@ export interface AdaptiveConcurrencyOptions {
  */
 export const ADAPTIVE_CEILING = 100;
 
-export const ADAPTIVE_INITIAL = 2;
+/**
+ * The limit at the start: the node's fixed default before the limit adapted, which users have run
+ * against Jelou for a long time. The first answer of the first round arrives at a server with
+ * nothing else of ours in flight, so the unloaded latency is measured from the start.
+ */
+export const ADAPTIVE_INITIAL = 10;
 
 /**
- * Netflix's Gradient limiter defaults to 1.5–2 × the unloaded latency; 1.6 keeps a server whose
- * latency grows with load under 2 × its unloaded latency even when the first rounds already
- * loaded it a little.
+ * Round median, as a multiple of the unloaded latency, where the limit settles. Netflix's Gradient
+ * limiter allows 1.5–2 ×; 1.6 keeps a server whose latency grows with load under 2 × its unloaded
+ * latency although what the node measures also holds n8n's own time per request (a few
+ * milliseconds that do not grow with the server's load, so they dilute the ratio).
  */
 export const ADAPTIVE_TOLERANCE = 1.6;
+
+/** Slow start ends once a round's median is this far above the unloaded latency. */
+const SLOW_START_EXIT = 1.3;
+
+/** Largest growth in one round after slow start (and what a gradient above it is capped at). */
+const LARGEST_GROWTH = 1.25;
+
+/** Share of the gradient's step taken each round: smooths out one noisy round. */
+const SMOOTHING = 0.5;
 
 /** Share of the limit that must have been in flight in a round for the limit to grow. */
 const USED_SHARE = 0.8;
@@ -95,8 +114,14 @@ const USED_SHARE = 0.8;
 /** Cut on a 429 (CUBIC's β, also used by the AWS SDKs' adaptive mode). */
 const THROTTLE_CUT = 0.7;
 
-/** A latency cut never goes below half of the limit in one round. */
+/** A gradient never cuts the limit below half in one round. */
 const LARGEST_CUT = 0.5;
+
+/**
+ * Requests in flight, and answers awaited, while the unloaded latency is measured again (see
+ * `probeResume`): with two, the server holds at most one other request of ours when each arrives.
+ */
+const PROBE_LIMIT = 2;
 
 /** Fewest answers that make a round: the median of fewer is mostly noise. */
 const MIN_ROUND_SAMPLES = 3;
@@ -115,7 +140,7 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 
 	private slowStart = true;
 
-	/** Lowest round median seen: the latency of an unloaded server (and n8n). */
+	/** Fastest answer seen: the latency of an unloaded server (and n8n). */
 	private baseMs = Number.POSITIVE_INFINITY;
 
 	private inFlight = 0;
@@ -133,6 +158,18 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 
 	/** Once Jelou has answered 429, the limit only creeps up (additive increase, as in AIMD). */
 	private throttledOnce = false;
+
+	/**
+	 * Set while the limit is held at `PROBE_LIMIT` for one round, to measure the unloaded latency
+	 * on a server that our own requests no longer load (BBR's ProbeRTT): the limit to return to.
+	 * Done once, after the first round: that round's answers come from a cold n8n process (its
+	 * first requests are slow) and every later round keeps the server loaded, so without it a
+	 * server whose latency grows with load would never be seen unloaded and the limit would
+	 * settle too high.
+	 */
+	private probeResume: number | undefined;
+
+	private probed = false;
 
 	constructor(options: AdaptiveConcurrencyOptions = {}) {
 		this.now = options.now ?? (() => Date.now());
@@ -169,8 +206,12 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 		if (outcome !== 'success') return;
 		// An answer to a request sent under an older limit describes that limit, not this one.
 		if (ticket.startedAt < this.roundStart) return;
-		this.round.push(now - ticket.startedAt);
-		if (this.round.length >= Math.max(MIN_ROUND_SAMPLES, this.limit)) this.endRound(now);
+		const latency = now - ticket.startedAt;
+		if (latency < this.baseMs) this.baseMs = latency;
+		this.round.push(latency);
+		const probing = this.probeResume !== undefined;
+		if (this.round.length >= (probing ? PROBE_LIMIT : Math.max(MIN_ROUND_SAMPLES, this.limit)))
+			this.endRound(now);
 	}
 
 	private onThrottled(now: number): void {
@@ -180,31 +221,47 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 		this.lastThrottleCut = now;
 		this.slowStart = false;
 		this.throttledOnce = true;
-		this.setValue(this.value * THROTTLE_CUT, now);
+		if (this.probeResume !== undefined) this.probeResume *= THROTTLE_CUT;
+		else this.setValue(this.value * THROTTLE_CUT, now);
 	}
 
 	private endRound(now: number): void {
+		if (this.probeResume !== undefined) {
+			this.baseMs = Math.min(this.baseMs, ...this.round);
+			const resume = this.probeResume;
+			this.probeResume = undefined;
+			this.setValue(resume, now);
+			return;
+		}
+		if (!this.probed) {
+			this.probed = true;
+			this.probeResume = this.value;
+			this.setValue(PROBE_LIMIT, now);
+			return;
+		}
 		const latency = median(this.round);
 		const used = this.roundPeak >= Math.max(1, Math.floor(this.limit * USED_SHARE));
-		// At one or two in flight there is no queue of ours at the server: whatever it answers
-		// then is its unloaded latency, even if it has become slower since the lowest round.
-		if (latency < this.baseMs || this.roundPeak <= 2) this.baseMs = latency;
+		// With one request in flight there is no queue of ours at the server: whatever it answers
+		// then is its unloaded latency, even if it has become slower since the fastest answer (a
+		// server that became slower for good cuts the limit down to 1, and this lets it recover).
+		if (this.roundPeak <= 1) this.baseMs = Math.min(...this.round);
 		const ratio = this.baseMs > 0 ? latency / this.baseMs : 1;
 
 		let next = this.value;
-		if (ratio > this.tolerance) {
-			// Cut in proportion to the excess, like the Gradient limiter, a little below the point
-			// where latency would be back at the tolerance.
+		if (this.slowStart && ratio <= SLOW_START_EXIT) {
+			if (used) next = this.value * 2;
+		} else {
 			this.slowStart = false;
-			next = this.value * Math.max(LARGEST_CUT, (0.9 * this.tolerance) / ratio);
-		} else if (used) {
-			// The first half of the tolerance is "no rise yet"; past it, slow start ends and the
-			// limit creeps up by one a round until latency reaches the tolerance.
-			const risen = ratio > 1 + (this.tolerance - 1) / 2;
-			if (risen) this.slowStart = false;
-			if (this.slowStart) next = this.value * 2;
-			else if (risen || this.throttledOnce) next = this.value + 1;
-			else next = this.value + Math.max(1, this.value * 0.25);
+			const gradient = Math.min(LARGEST_GROWTH, Math.max(LARGEST_CUT, this.tolerance / ratio));
+			let target = this.value * gradient;
+			if (gradient > 1) {
+				// Grow only a limit that was used, and after a 429 only by one a round (AIMD).
+				if (!used) target = this.value;
+				else if (this.throttledOnce) target = Math.min(target, this.value + 1);
+			}
+			// Cuts at once (a loaded server should not wait), growth halfway (one fast round is
+			// no proof).
+			next = target < this.value ? target : this.value + (target - this.value) * SMOOTHING;
 		}
 		this.setValue(next, now, next < this.value);
 	}

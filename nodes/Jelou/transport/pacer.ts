@@ -79,7 +79,8 @@ const RATE_MARGIN = 0.02;
  * rate. Counting starts rather than successes matters when a 429 comes back at once: at that
  * moment most accepted requests of the second are still waiting for their answer, and a count of
  * successes would settle far too slow. Every later 429 measures again, and slows the pacing down
- * when Jelou accepts clearly (over 10 %) less than before. The first 429 also pauses
+ * when Jelou accepts clearly (over 10 %) less than before; when it accepted none of ours, the gap
+ * doubles, up to one request per Retry-After. The first 429 also pauses
  * everyone until Retry-After, to let the burst that caused it drain; later ones only delay the
  * request that got them. After five quiet seconds the spacing shrinks by 10 % a second, so a run
  * speeds up again when the limit was temporary; each such try that ends in a 429 doubles the
@@ -150,8 +151,15 @@ export class RequestPacer {
 			this.quietWindows = Math.min(60, this.quietWindows * 2);
 
 		const accepted = this.starts.filter(inWindow).length - this.refused.filter(inWindow).length;
-		const measured =
-			accepted > 0 ? this.windowMs / accepted : Math.max(this.spacingMs * 2, this.windowMs / 10);
+		// Nothing of ours was accepted in the last window (other executions, in queue mode, may
+		// have used Jelou's whole budget): back off by doubling, but never to more than one
+		// request per Retry-After (or per window). Jelou said when it takes requests again, and a
+		// longer gap would only leave this execution idle once its share is back.
+		const starved = Math.min(
+			Math.max(this.spacingMs * 2, this.windowMs / 10),
+			Math.max(this.windowMs, retryAfterMs ?? 0),
+		);
+		const measured = accepted > 0 ? this.windowMs / accepted : starved;
 		const spacing = Math.min(MAX_SPACING_MS, measured * (1 + RATE_MARGIN));
 		if (firstThrottle) {
 			this.spacingMs = spacing;

@@ -94,6 +94,29 @@ describe('RequestPacer: measuring the rate Jelou accepts', () => {
 		expect(pacer.spacing).toBeCloseTo(208.08, 5);
 	});
 
+	it('without any accepted request, never spaces requests further apart than the Retry-After (or one second)', () => {
+		// Queue mode: other executions use Jelou's whole budget, so every request of this one is
+		// refused for a while. One request per Retry-After keeps it ready to take its share back.
+		const pacer = new RequestPacer();
+		for (let i = 0; i < 12; i++) {
+			pacer.onThrottled(1000);
+			jest.setSystemTime(Date.now() + 2000);
+		}
+		expect(pacer.spacing).toBeCloseTo(1020, 5);
+		const patient = new RequestPacer();
+		for (let i = 0; i < 12; i++) {
+			patient.onThrottled(4000);
+			jest.setSystemTime(Date.now() + 5000);
+		}
+		expect(patient.spacing).toBeCloseTo(4080, 5);
+		const silent = new RequestPacer();
+		for (let i = 0; i < 12; i++) {
+			silent.onThrottled();
+			jest.setSystemTime(Date.now() + 2000);
+		}
+		expect(silent.spacing).toBeCloseTo(1020, 5);
+	});
+
 	it('speeds up by 10 % a second after five quiet seconds', async () => {
 		const pacer = new RequestPacer();
 		const starts = await startMany(pacer, 21);
