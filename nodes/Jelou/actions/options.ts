@@ -15,7 +15,7 @@ export const optionsCollection: INodeProperties = nodeOptions([
 		typeOptions: { minValue: 1, maxValue: 50 },
 		default: 10,
 		description:
-			'A fixed number of requests to Jelou in flight at once (1 to 50; 1 sends one at a time). Without this option the node finds the number by itself: it starts with 2, raises it while Jelou answers as fast as at the start, lowers it when answers slow down or Jelou throttles (429), and never goes above 100. Output order always follows input order. After a 429 the node also paces its requests to the rate Jelou accepts.',
+			'A fixed number of requests to Jelou in flight at once (1 to 50; 1 sends one at a time). Without this option the node finds the number by itself: it starts with 10, measures how fast Jelou answers when not loaded, raises the number while answers stay within 1.6 × that time, lowers it when they slow down or Jelou throttles (429), and never goes above 100. Output order always follows input order. After a 429 the node also paces its requests to the rate Jelou accepts.',
 	},
 	{
 		displayName: 'Max Retries',

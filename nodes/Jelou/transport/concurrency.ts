@@ -8,13 +8,11 @@
  *   come back about as fast as unloaded; leave slow start as soon as latency begins to rise
  *   (HyStart's delay signal).
  * - The unloaded latency is the fastest answer seen (TCP's minimum round-trip time, as in Vegas
- *   and BBR): n8n's own work on a busy thread only ever adds to an answer's time, so the fastest
- *   one is the closest to what the server needs when nothing of ours waits in its queue.
+ *   and BBR), measured again in short rounds at 2 in flight (BBR's ProbeRTT, `probeResume`).
  * - Latency as the congestion signal (TCP Vegas, Netflix's Gradient limiter): a server that is
  *   overloaded queues requests before it refuses them, so its answers slow down first. After
  *   slow start every round moves the limit by the gradient `tolerance` ÷ (round median ÷
- *   unloaded latency), halfway, so the limit settles where the median is `tolerance` times the
- *   unloaded latency instead of sawing around it.
+ *   unloaded latency): it settles where the median is `tolerance` × the unloaded latency.
  * - A 429 is a hard signal (AIMD, the AWS SDKs' adaptive retry mode): the limit is multiplied by
  *   0.7, at most once per round, and afterwards grows by at most one a round. The request rate
  *   after a 429 is the pacer's job (pacer.ts); this limit only keeps the number in flight sensible.
@@ -99,6 +97,15 @@ export const ADAPTIVE_INITIAL = 10;
  */
 export const ADAPTIVE_TOLERANCE = 1.6;
 
+/**
+ * Unloaded latencies below this count as this much. Against a server that answers in a few
+ * milliseconds, what the node measures is mostly n8n's own time per request (1–3 ms of its
+ * thread for each request in flight), and a ratio to 2 ms would cut the limit to a handful while
+ * the server has no queue at all. At this floor 10–20 requests in flight keep n8n busy, and a
+ * slower server, whose latency is what matters, is not affected.
+ */
+const LATENCY_FLOOR_MS = 20;
+
 /** Slow start ends once a round's median is this far above the unloaded latency. */
 const SLOW_START_EXIT = 1.3;
 
@@ -122,6 +129,12 @@ const LARGEST_CUT = 0.5;
  * `probeResume`): with two, the server holds at most one other request of ours when each arrives.
  */
 const PROBE_LIMIT = 2;
+
+/** When the unloaded latency is measured the second time, after the first (see `probeResume`). */
+const PROBE_AGAIN_MS = 1000;
+
+/** How often it is measured after that (BBR measures its minimum round-trip every 10 s). */
+const PROBE_EVERY_MS = 10_000;
 
 /** Fewest answers that make a round: the median of fewer is mostly noise. */
 const MIN_ROUND_SAMPLES = 3;
@@ -162,14 +175,16 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 	/**
 	 * Set while the limit is held at `PROBE_LIMIT` for one round, to measure the unloaded latency
 	 * on a server that our own requests no longer load (BBR's ProbeRTT): the limit to return to.
-	 * Done once, after the first round: that round's answers come from a cold n8n process (its
-	 * first requests are slow) and every later round keeps the server loaded, so without it a
-	 * server whose latency grows with load would never be seen unloaded and the limit would
-	 * settle too high.
+	 * Every round after slow start keeps the server loaded, so without it a server whose latency
+	 * grows with load would never be seen unloaded and the limit would settle too high. Done
+	 * after the first round, again `PROBE_AGAIN_MS` later (the first requests of a fresh n8n
+	 * process are slow, so the first probe can overstate it), then every `PROBE_EVERY_MS`.
 	 */
 	private probeResume: number | undefined;
 
-	private probed = false;
+	private nextProbeAt: number;
+
+	private probes = 0;
 
 	constructor(options: AdaptiveConcurrencyOptions = {}) {
 		this.now = options.now ?? (() => Date.now());
@@ -177,6 +192,7 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 		this.tolerance = Math.max(1.1, options.tolerance ?? ADAPTIVE_TOLERANCE);
 		this.value = Math.min(this.ceiling, Math.max(1, options.initial ?? ADAPTIVE_INITIAL));
 		this.roundStart = this.now();
+		this.nextProbeAt = this.roundStart;
 	}
 
 	get limit(): number {
@@ -233,8 +249,9 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 			this.setValue(resume, now);
 			return;
 		}
-		if (!this.probed) {
-			this.probed = true;
+		if (now >= this.nextProbeAt) {
+			this.probes++;
+			this.nextProbeAt = now + (this.probes === 1 ? PROBE_AGAIN_MS : PROBE_EVERY_MS);
 			this.probeResume = this.value;
 			this.setValue(PROBE_LIMIT, now);
 			return;
@@ -245,7 +262,7 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 		// then is its unloaded latency, even if it has become slower since the fastest answer (a
 		// server that became slower for good cuts the limit down to 1, and this lets it recover).
 		if (this.roundPeak <= 1) this.baseMs = Math.min(...this.round);
-		const ratio = this.baseMs > 0 ? latency / this.baseMs : 1;
+		const ratio = latency / Math.max(this.baseMs, LATENCY_FLOOR_MS);
 
 		let next = this.value;
 		if (this.slowStart && ratio <= SLOW_START_EXIT) {

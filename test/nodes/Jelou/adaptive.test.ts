@@ -1,5 +1,5 @@
 /**
- * Concurrency through the whole node: without the option the limit adapts (it starts at 2 and
+ * Concurrency through the whole node: without the option the limit adapts (it starts at 10 and
  * climbs while answers stay fast); with the option set it is that fixed number, as before.
  * A loopback server counts the requests in flight; no assertion on durations.
  */
@@ -19,7 +19,12 @@ const node = new Jelou();
  * are waiting (or `total` requests have arrived) and then sends them all: a node that kept fewer
  * in flight would never be answered.
  */
-async function slowServer(delayMs: number, hold?: { holdUntil: number; total: number }) {
+async function slowServer(
+	delayMs: number,
+	hold?: { holdUntil: number; total: number },
+	/** Holds the first this-many answers until that many requests are in flight. */
+	holdFirst = 0,
+) {
 	let inFlight = 0;
 	let maxInFlight = 0;
 	let arrived = 0;
@@ -29,14 +34,16 @@ async function slowServer(delayMs: number, hold?: { holdUntil: number; total: nu
 		inFlight++;
 		arrived++;
 		maxInFlight = Math.max(maxInFlight, inFlight);
-		if (firstInFlight.length < 3) firstInFlight.push(inFlight);
+		if (firstInFlight.length < 11) firstInFlight.push(inFlight);
 		const answer = () => {
 			const id = decodeURIComponent((req.url ?? '').split('/').pop() ?? '');
 			res.writeHead(200, { 'content-type': 'application/json' });
 			res.end(JSON.stringify(envelope({ ...closedConversation, _id: id })), () => inFlight--);
 		};
 		if (!hold) {
-			setTimeout(answer, delayMs);
+			if (arrived > holdFirst) setTimeout(answer, delayMs);
+			else held.push(answer);
+			if (arrived === holdFirst) held.splice(0).forEach((send) => setTimeout(send, delayMs));
 			return;
 		}
 		held.push(answer);
@@ -80,7 +87,7 @@ function run(count: number, options: IDataObject, baseUrl: string) {
 jest.setTimeout(30_000);
 
 describe('Concurrency option', () => {
-	it('unset: starts with 2 in flight and climbs past the old fixed default while answers stay fast', async () => {
+	it('unset: starts with 10 in flight and climbs past them while answers stay fast', async () => {
 		// The limit follows measured latencies; on a busy machine those rise with the machine's
 		// load, not the server's. Date (the transport's clock) stands still here: every answer
 		// counts as equally fast, so the climb does not depend on how busy the machine is.
@@ -98,13 +105,17 @@ describe('Concurrency option', () => {
 				'clearTimeout',
 			],
 		});
-		const server = await slowServer(20);
+		// The first 10 answers wait until 10 requests are in flight: a node that started with
+		// fewer would never get them.
+		const server = await slowServer(20, undefined, 10);
 		try {
 			const { ids, result } = run(400, {}, server.baseUrl);
 			const { output } = await result;
 			expect(output.map((item) => item.json._id)).toEqual(ids);
 			expect(output.map((item) => item.pairedItem)).toEqual(ids.map((_, i) => ({ item: i })));
-			expect(server.firstInFlight.slice(0, 2)).toEqual([1, 2]);
+			// The first 10 go out together; the 11th waits for an answer.
+			expect(server.firstInFlight.slice(0, 10)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+			expect(server.firstInFlight[10]).toBeLessThanOrEqual(10);
 			expect(server.maxInFlight).toBeGreaterThan(10);
 			expect(server.maxInFlight).toBeLessThanOrEqual(ADAPTIVE_CEILING);
 		} finally {
