@@ -211,7 +211,7 @@ async function benchLine(line, args, sb, tgz) {
 						? [
 								'--cpu-prof',
 								`--cpu-prof-dir=${args.cpuProf}`,
-								`--cpu-prof-name=${r.id}-${rep}.cpuprofile`,
+								`--cpu-prof-name=n8n${rt.line}-${r.id}-${rep}.cpuprofile`,
 							]
 						: [];
 					const exec = await executeMeasured(n8n, r.id, { timeoutMs: 600_000, nodeArgs });
