@@ -17,7 +17,8 @@ import { encodePathSegment, normalizeBaseUrl } from '../helpers/ids';
 import { readAnswer } from './answers';
 import { JelouRequestError, cancelledError, withAttempts } from './errors';
 import { networkError } from './network';
-import { AdaptiveConcurrency, FixedConcurrency, type ConcurrencyLimit } from './concurrency';
+import { AdaptiveConcurrency } from './adaptive';
+import { FixedConcurrency, type ConcurrencyLimit } from './concurrency';
 import { RequestPacer, realClock, type TransportClock } from './pacer';
 import { DEFAULT_TRANSPORT_SETTINGS, type JelouRequest, type TransportSettings } from './request';
 

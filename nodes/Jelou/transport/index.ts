@@ -21,9 +21,5 @@ export {
 	type NodeErrorOptions,
 } from './errors';
 export { RequestPacer, realClock, waitUnlessCancelled, type TransportClock } from './pacer';
-export {
-	ADAPTIVE_CEILING,
-	AdaptiveConcurrency,
-	FixedConcurrency,
-	type ConcurrencyLimit,
-} from './concurrency';
+export { ADAPTIVE_CEILING, AdaptiveConcurrency } from './adaptive';
+export { FixedConcurrency, type ConcurrencyLimit } from './concurrency';

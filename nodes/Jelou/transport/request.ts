@@ -40,7 +40,7 @@ export interface JelouRequest {
 export interface TransportSettings {
 	/**
 	 * Items in flight at once, fixed (the user's Concurrency option). Unset: adaptive, the limit is
-	 * found while the run goes (concurrency.ts).
+	 * found while the run goes (adaptive.ts).
 	 */
 	concurrency?: number;
 	/** Per-request time-out in milliseconds; 0 means n8n's default. */

@@ -1,6 +1,5 @@
+import { ADAPTIVE_CEILING, AdaptiveConcurrency } from '../../../../nodes/Jelou/transport/adaptive';
 import {
-	ADAPTIVE_CEILING,
-	AdaptiveConcurrency,
 	FixedConcurrency,
 	type ConcurrencyLimit,
 } from '../../../../nodes/Jelou/transport/concurrency';

@@ -1,0 +1,263 @@
+/**
+ * The limit of requests in flight when the user set no Concurrency (a set one is
+ * `FixedConcurrency`, concurrency.ts): `AdaptiveConcurrency` finds it while the run goes, because
+ * Jelou does not publish its limits. The ideas come from TCP congestion control and from
+ * latency-based limiters:
+ * - Slow start (TCP): begin with a few requests and double the limit every round while answers
+ *   come back about as fast as unloaded; leave slow start as soon as latency begins to rise
+ *   (HyStart's delay signal).
+ * - The unloaded latency is the fastest answer seen (TCP's minimum round-trip time, as in Vegas
+ *   and BBR), measured again in short rounds at 2 in flight (BBR's ProbeRTT, `probeResume`).
+ * - Latency as the congestion signal (TCP Vegas, Netflix's Gradient limiter): a server that is
+ *   overloaded queues requests before it refuses them, so its answers slow down first. After
+ *   slow start every round moves the limit by the gradient `tolerance` ÷ (round median ÷
+ *   unloaded latency): it settles where the median is `tolerance` × the unloaded latency.
+ * - A 429 is a hard signal (AIMD, the AWS SDKs' adaptive retry mode): the limit is multiplied by
+ *   0.7, at most once per round, and afterwards grows by at most one a round. The request rate
+ *   after a 429 is the pacer's job (pacer.ts); this limit only keeps the number in flight sensible.
+ * - The limit grows only in rounds where it was actually used (TCP's congestion window
+ *   validation), so a run held back by the pacer or by slow items does not build up a limit it
+ *   never tested.
+ *
+ * Pure: the clock is injected and nothing here starts a timer, so tests drive it with a
+ * simulated server and a fake clock.
+ */
+
+import type { ConcurrencyLimit, RequestOutcome, RequestTicket } from './concurrency';
+
+export interface AdaptiveConcurrencyOptions {
+	/** Limit at the start (default `ADAPTIVE_INITIAL`). */
+	initial?: number;
+	/** The limit never goes above this (default `ADAPTIVE_CEILING`). */
+	ceiling?: number;
+	/** Round latency, as a multiple of the unloaded latency, above which the limit is cut. */
+	tolerance?: number;
+	now?: () => number;
+}
+
+/**
+ * Highest limit the adaptive mode reaches. Above it a single n8n process gains nothing: n8n
+ * spends roughly 0.5–1 ms of its one thread on every request (building it, opening a connection,
+ * reading the answer), so at a typical 50 ms latency about 50–100 requests in flight already keep
+ * that thread busy, and more would only queue inside n8n while loading Jelou harder. It is also
+ * a bound on how hard one execution can hit an API whose limits are not published.
+ */
+export const ADAPTIVE_CEILING = 100;
+
+/**
+ * The limit at the start: the node's fixed default before the limit adapted, which users have run
+ * against Jelou for a long time. The first answer of the first round arrives at a server with
+ * nothing else of ours in flight, so the unloaded latency is measured from the start.
+ */
+export const ADAPTIVE_INITIAL = 10;
+
+/**
+ * Round median, as a multiple of the unloaded latency, where the limit settles. Netflix's Gradient
+ * limiter allows 1.5–2 ×; 1.6 keeps a server whose latency grows with load under 2 × its unloaded
+ * latency although what the node measures also holds n8n's own time per request (a few
+ * milliseconds that do not grow with the server's load, so they dilute the ratio).
+ */
+export const ADAPTIVE_TOLERANCE = 1.6;
+
+/**
+ * Unloaded latencies below this count as this much. Against a server that answers in a few
+ * milliseconds, what the node measures is mostly n8n's own time per request (1–3 ms of its
+ * thread for each request in flight), and a ratio to 2 ms would cut the limit to a handful while
+ * the server has no queue at all. At this floor 10–20 requests in flight keep n8n busy, and a
+ * slower server, whose latency is what matters, is not affected.
+ */
+const LATENCY_FLOOR_MS = 20;
+
+/** Slow start ends once a round's median is this far above the unloaded latency. */
+const SLOW_START_EXIT = 1.3;
+
+/** Largest growth in one round after slow start (and what a gradient above it is capped at). */
+const LARGEST_GROWTH = 1.25;
+
+/** Share of the gradient's step taken each round: smooths out one noisy round. */
+const SMOOTHING = 0.5;
+
+/** Share of the limit that must have been in flight in a round for the limit to grow. */
+const USED_SHARE = 0.8;
+
+/** Cut on a 429 (CUBIC's β, also used by the AWS SDKs' adaptive mode). */
+const THROTTLE_CUT = 0.7;
+
+/** A gradient never cuts the limit below half in one round. */
+const LARGEST_CUT = 0.5;
+
+/**
+ * Requests in flight, and answers awaited, while the unloaded latency is measured again (see
+ * `probeResume`): with two, the server holds at most one other request of ours when each arrives.
+ */
+const PROBE_LIMIT = 2;
+
+/** When the unloaded latency is measured the second time, after the first (see `probeResume`). */
+const PROBE_AGAIN_MS = 1000;
+
+/** How often it is measured after that (BBR measures its minimum round-trip every 10 s). */
+const PROBE_EVERY_MS = 10_000;
+
+/** Fewest answers that make a round: the median of fewer is mostly noise. */
+const MIN_ROUND_SAMPLES = 3;
+
+export class AdaptiveConcurrency implements ConcurrencyLimit {
+	readonly adaptive = true;
+
+	readonly ceiling: number;
+
+	private readonly tolerance: number;
+
+	private readonly now: () => number;
+
+	/** The limit as a real number; `limit` is its floor. */
+	private value: number;
+
+	private slowStart = true;
+
+	/** Fastest answer seen: the latency of an unloaded server (and n8n). */
+	private baseMs = Number.POSITIVE_INFINITY;
+
+	private inFlight = 0;
+
+	/** Latencies of the successes of the current round. */
+	private round: number[] = [];
+
+	/** Most requests in flight at once during the current round. */
+	private roundPeak = 0;
+
+	/** Requests begun before this time belong to a round whose limit was since changed. */
+	private roundStart: number;
+
+	private lastThrottleCut = Number.NEGATIVE_INFINITY;
+
+	/** Once Jelou has answered 429, the limit only creeps up (additive increase, as in AIMD). */
+	private throttledOnce = false;
+
+	/**
+	 * Set while the limit is held at `PROBE_LIMIT` for one round, to measure the unloaded latency
+	 * on a server that our own requests no longer load (BBR's ProbeRTT): the limit to return to.
+	 * Every round after slow start keeps the server loaded, so without it a server whose latency
+	 * grows with load would never be seen unloaded and the limit would settle too high. Done
+	 * after the first round, again `PROBE_AGAIN_MS` later (the first requests of a fresh n8n
+	 * process are slow, so the first probe can overstate it), then every `PROBE_EVERY_MS`.
+	 */
+	private probeResume: number | undefined;
+
+	private nextProbeAt: number;
+
+	private probes = 0;
+
+	constructor(options: AdaptiveConcurrencyOptions = {}) {
+		this.now = options.now ?? (() => Date.now());
+		this.ceiling = Math.max(1, Math.floor(options.ceiling ?? ADAPTIVE_CEILING));
+		this.tolerance = Math.max(1.1, options.tolerance ?? ADAPTIVE_TOLERANCE);
+		this.value = Math.min(this.ceiling, Math.max(1, options.initial ?? ADAPTIVE_INITIAL));
+		this.roundStart = this.now();
+		this.nextProbeAt = this.roundStart;
+	}
+
+	get limit(): number {
+		return Math.max(1, Math.floor(this.value));
+	}
+
+	/** Unloaded latency measured so far (milliseconds); Infinity before the first round. */
+	get baseLatency(): number {
+		return this.baseMs;
+	}
+
+	begin(): RequestTicket {
+		this.inFlight++;
+		if (this.inFlight > this.roundPeak) this.roundPeak = this.inFlight;
+		return { startedAt: this.now() };
+	}
+
+	end(ticket: RequestTicket, outcome: RequestOutcome): void {
+		this.inFlight = Math.max(0, this.inFlight - 1);
+		const now = this.now();
+		if (outcome === 'throttled') {
+			this.onThrottled(now);
+			return;
+		}
+		// Failures say nothing reliable about load (a 404 is fast, a time-out is the time-out):
+		// the retry policy deals with them.
+		if (outcome !== 'success') return;
+		// An answer to a request sent under an older limit describes that limit, not this one.
+		if (ticket.startedAt < this.roundStart) return;
+		const latency = now - ticket.startedAt;
+		if (latency < this.baseMs) this.baseMs = latency;
+		this.round.push(latency);
+		const probing = this.probeResume !== undefined;
+		if (this.round.length >= (probing ? PROBE_LIMIT : Math.max(MIN_ROUND_SAMPLES, this.limit)))
+			this.endRound(now);
+	}
+
+	private onThrottled(now: number): void {
+		// One burst brings many 429s: cut once per round (one unloaded latency, at least 1 ms).
+		const roundMs = Number.isFinite(this.baseMs) ? Math.max(1, this.baseMs) : 1;
+		if (now - this.lastThrottleCut < roundMs) return;
+		this.lastThrottleCut = now;
+		this.slowStart = false;
+		this.throttledOnce = true;
+		if (this.probeResume !== undefined) this.probeResume *= THROTTLE_CUT;
+		else this.setValue(this.value * THROTTLE_CUT, now);
+	}
+
+	private endRound(now: number): void {
+		if (this.probeResume !== undefined) {
+			this.baseMs = Math.min(this.baseMs, ...this.round);
+			const resume = this.probeResume;
+			this.probeResume = undefined;
+			this.setValue(resume, now);
+			return;
+		}
+		if (now >= this.nextProbeAt) {
+			this.probes++;
+			this.nextProbeAt = now + (this.probes === 1 ? PROBE_AGAIN_MS : PROBE_EVERY_MS);
+			this.probeResume = this.value;
+			this.setValue(PROBE_LIMIT, now);
+			return;
+		}
+		const latency = median(this.round);
+		const used = this.roundPeak >= Math.max(1, Math.floor(this.limit * USED_SHARE));
+		// With one request in flight there is no queue of ours at the server: whatever it answers
+		// then is its unloaded latency, even if it has become slower since the fastest answer (a
+		// server that became slower for good cuts the limit down to 1, and this lets it recover).
+		if (this.roundPeak <= 1) this.baseMs = Math.min(...this.round);
+		const ratio = latency / Math.max(this.baseMs, LATENCY_FLOOR_MS);
+
+		let next = this.value;
+		if (this.slowStart && ratio <= SLOW_START_EXIT) {
+			if (used) next = this.value * 2;
+		} else {
+			this.slowStart = false;
+			const gradient = Math.min(LARGEST_GROWTH, Math.max(LARGEST_CUT, this.tolerance / ratio));
+			let target = this.value * gradient;
+			if (gradient > 1) {
+				// Grow only a limit that was used, and after a 429 only by one a round (AIMD).
+				if (!used) target = this.value;
+				else if (this.throttledOnce) target = Math.min(target, this.value + 1);
+			}
+			// Cuts at once (a loaded server should not wait), growth halfway (one fast round is
+			// no proof).
+			next = target < this.value ? target : this.value + (target - this.value) * SMOOTHING;
+		}
+		this.setValue(next, now, next < this.value);
+	}
+
+	private setValue(next: number, now: number, newRound = true): void {
+		const changed = Math.floor(Math.min(this.ceiling, Math.max(1, next))) !== this.limit;
+		this.value = Math.min(this.ceiling, Math.max(1, next));
+		this.round = [];
+		this.roundPeak = this.inFlight;
+		// After a cut, answers still coming from requests sent under the higher limit would cut
+		// again for the same excess: only requests sent from now on count.
+		if (newRound && changed) this.roundStart = now;
+	}
+}
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = sorted.length >> 1;
+	return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
