@@ -205,7 +205,7 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 
 	private endRound(now: number): void {
 		if (this.probeResume !== undefined) {
-			this.baseMs = Math.min(this.baseMs, ...this.round);
+			// The probe's answers already lowered the unloaded latency in `end`.
 			const resume = this.probeResume;
 			this.probeResume = undefined;
 			this.setValue(resume, now);
