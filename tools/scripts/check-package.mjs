@@ -1,28 +1,27 @@
 #!/usr/bin/env node
 // Checks the package the way n8n's verification of community nodes does, offline:
-//  1. packs it (npm pack) and checks the tarball's contents and published package.json;
-//  2. lints the unpacked tarball (compiled .js and package.json) and the source (nodes/,
-//     credentials/, package.json) with the rules of n8n's verification scanner
-//     (@n8n/scan-community-package), composed offline in eslint.config.mjs from the plugins that
-//     hold them, with inline eslint-disable comments ignored, as n8n does;
-//  3. checks the metadata n8n's reviewers and users see: no invented contact data, one repository
+//  1. dist/ holds only what the package needs (no compiled tests, no docs images);
+//  2. packs it (npm pack) and checks the tarball's contents and published package.json;
+//  3. runs n8n's own scanner (@n8n/scan-community-package, pinned devDependency): its analysis
+//     function, with the file patterns its CLI uses, on the source checkout (package.json, nodes/,
+//     credentials/) and on the unpacked tarball (compiled .js, package.json), and prints its
+//     findings verbatim;
+//  4. checks the metadata n8n's reviewers and users see: no invented contact data, one repository
 //     URL (package.json) that homepage, bugs, README and codex links agree with, codex categories
 //     only from n8n's taxonomy;
-//  4. runs `npm publish --dry-run`.
-// The scanner's CLI needs the public registry (it downloads the published tarball, its
-// provenance and the GitHub source); its lint step is what we can and do run here.
+//  5. runs `npm publish --dry-run`.
+// The scanner's CLI only takes a published name (it downloads the tarball, checks its npm
+// provenance and fetches the attested GitHub source); its analysis is the part that runs on a
+// local folder, and the part that decides.
 // `--release` (used by .github/workflows/release.yml) also fails on what only a maintainer can
 // fill in before publishing (the author's real email, which n8n's valid-author rule requires).
 // Run after `npm run build`. Prints one line per check and a closing "N passed, N failed".
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-import { ESLint } from 'eslint';
-
-import { SOURCE_FILE_PATTERNS, n8nScanConfig } from '../../eslint.config.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const release = process.argv.includes('--release');
@@ -36,30 +35,82 @@ function check(name, ok, detail = '') {
 }
 
 // n8n requires an author email (rule valid-author); we publish none we cannot vouch for. Until a
-// maintainer adds a real one, it is reported as pending, and `--release` refuses to go on.
-const RELEASE_ONLY_RULES = new Set(['@n8n/community-nodes/valid-author']);
+// maintainer adds a real one, it is reported as the one thing to do, and `--release` fails on it.
+const MAINTAINER_ONLY_RULES = new Set(['@n8n/community-nodes/valid-author']);
 
-/** Lints `patterns` under `dir` the way n8n's scanner does (inline disable comments ignored). */
-async function scan(dir, patterns) {
-	const eslint = new ESLint({
-		cwd: dir,
-		allowInlineConfig: false,
-		overrideConfigFile: true,
-		overrideConfig: n8nScanConfig,
-		errorOnUnmatchedPattern: false,
-		ignorePatterns: ['**/package-lock.json'],
-	});
-	const results = await eslint.lintFiles(patterns);
-	const found = [];
-	const deferred = [];
-	for (const r of results) {
-		for (const m of r.messages) {
-			if (m.severity !== 2) continue;
-			const line = `${path.relative(dir, r.filePath)}:${m.line ?? 0} ${m.ruleId ?? ''} ${m.message}`;
-			(RELEASE_ONLY_RULES.has(m.ruleId) && !release ? deferred : found).push(line);
-		}
+const SCANNER = '@n8n/scan-community-package';
+const scannerVersion = createRequire(import.meta.url)(`${SCANNER}/package.json`).version;
+
+/**
+ * n8n's scanner module. Loaded with TMPDIR pointed at `work`: on import it creates a temporary
+ * folder it never removes (for the CLI's downloads), and this way ours removes it.
+ */
+async function loadScanner(work) {
+	const saved = process.env.TMPDIR;
+	process.env.TMPDIR = work;
+	try {
+		return await import(`${SCANNER}/scanner/scanner.mjs`);
+	} finally {
+		if (saved === undefined) delete process.env.TMPDIR;
+		else process.env.TMPDIR = saved;
 	}
-	return { files: results.length, found, deferred };
+}
+
+/**
+ * Runs the scanner's analysis on `dir` (the patterns are the ones its CLI passes) and prints its
+ * findings as it formats them. Returns the rules it reported as errors, and whether its result
+ * could be read at all.
+ */
+async function runScanner(scanner, label, dir, patterns) {
+	const result = await scanner.analyzePackage(dir, patterns);
+	const rules = new Set();
+	// Its result is eslint's "stylish" text: one line per finding, the rule id last.
+	// (Colours, if any, are stripped for reading; the output is printed as it came.)
+	const plain = (result.details ?? '').replace(/\x1b\[[0-9;]*m/g, '');
+	for (const m of plain.matchAll(/^\s+\d+:\d+\s+error\s+.*\s(\S+)$/gm)) {
+		rules.add(m[1]);
+	}
+	console.log(
+		`---- n8n scanner ${scannerVersion}, ${label}: ${result.passed ? 'passed' : result.message}`,
+	);
+	if (result.details) console.log(result.details.replace(/^\n+|\n+$/g, ''));
+	const readable = result.passed || rules.size > 0;
+	return { passed: result.passed, rules: [...rules], readable };
+}
+
+function scannerCheck(name, scan) {
+	const blocking = scan.rules.filter((r) => release || !MAINTAINER_ONLY_RULES.has(r));
+	const deferred = release ? [] : scan.rules.filter((r) => MAINTAINER_ONLY_RULES.has(r));
+	check(
+		deferred.length ? `${name}: nothing but the author email (todo below)` : name,
+		scan.passed || (scan.readable && blocking.length === 0),
+		scan.readable ? blocking.join(', ') : 'the scanner failed (see its output above)',
+	);
+	pending.push(...deferred);
+}
+
+/** Every file under dist/ that the package does not ship (tests, docs images, stale builds). */
+function strayDistFiles() {
+	const dist = path.join(root, 'dist');
+	const stray = [];
+	const walk = (dir) => {
+		for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+			const full = path.join(dir, entry.name);
+			const rel = path.relative(root, full).split(path.sep).join('/');
+			if (entry.isDirectory()) walk(full);
+			else if (!isPackageFile(rel)) stray.push(rel);
+		}
+	};
+	walk(dist);
+	return stray;
+}
+
+/** What the package needs: compiled code, codex JSON and icons of nodes/ and credentials/. */
+function isPackageFile(rel) {
+	if (rel === 'dist/index.js') return true;
+	if (!/^dist\/(nodes|credentials)\//.test(rel)) return false;
+	if (/(^|\/)(test|tests|__tests__)\/|\.test\.|\.spec\./.test(rel)) return false;
+	return /\.(js|json|svg|png)$/.test(rel);
 }
 
 // n8n's codex taxonomy: the categories and subcategories n8n's own nodes use (read from every
@@ -192,13 +243,24 @@ try {
 		throw new Error('dist/ is missing: run `npm run build` first');
 	}
 
-	// 1. The tarball.
+	// 1. dist/: only the package (tsconfig.json compiles nodes/, credentials/ and index.ts; gulp
+	// copies their icons and codex files). `n8n-node build` copies every .png/.svg of the checkout
+	// into dist/ as well (docs images, the test rig's n8n installs): package.json "files" keeps them
+	// out of the tarball, and this check says so.
+	const strayDist = strayDistFiles();
+	check(
+		'dist/ holds only the package (index.js, nodes/, credentials/: .js, codex .json, icons)',
+		strayDist.length === 0,
+		`${strayDist.slice(0, 10).join('\n')}${strayDist.length > 10 ? `\n… ${strayDist.length - 10} more` : ''}\n(rebuild with \`npm run clean && npm run build\`)`,
+	);
+
+	// 2. The tarball.
 	const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', work]));
 	const files = packed.files.map((f) => f.path).sort();
 	const allowedTop = new Set(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']);
-	const stray = files.filter((f) => !f.startsWith('dist/') && !allowedTop.has(f));
+	const stray = files.filter((f) => !allowedTop.has(f) && !isPackageFile(f));
 	check(
-		'tarball holds only dist/, package.json, README, LICENSE, CHANGELOG',
+		'tarball holds only the package, package.json, README, LICENSE, CHANGELOG',
 		stray.length === 0,
 		stray.join(', '),
 	);
@@ -254,26 +316,18 @@ try {
 	check('semantic version', /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(pkg.version), pkg.version);
 	checkMetadata(pkg, unpacked);
 
-	// 2. n8n's scanner rules, on the tarball and on the source.
-	const tarballScan = await scan(unpacked, ['**/*.js', '**/*.ts', '**/*.json']);
-	check(
-		`n8n scanner rules on the tarball (${tarballScan.files} files: compiled .js, package.json)`,
-		tarballScan.files > 5 && tarballScan.found.length === 0,
-		tarballScan.found.join('\n'),
+	// 3. n8n's scanner: the analysis its CLI runs on the attested source and on the tarball.
+	const scanner = await loadScanner(work);
+	scannerCheck(
+		"n8n's scanner on the source (package.json, nodes/, credentials/)",
+		await runScanner(scanner, 'source', root, scanner.SOURCE_FILE_PATTERNS),
 	);
-	const sourceScan = await scan(root, SOURCE_FILE_PATTERNS);
-	check(
-		`n8n scanner rules on the source (${sourceScan.files} files: nodes/, credentials/, package.json)`,
-		sourceScan.files > 5 && sourceScan.found.length === 0,
-		sourceScan.found.join('\n'),
-	);
-	pending.push(
-		...new Set(
-			[...tarballScan.deferred, ...sourceScan.deferred].map((l) => l.replace(/^\S+ /, '')),
-		),
+	scannerCheck(
+		"n8n's scanner on the packed tarball (compiled .js, package.json)",
+		await runScanner(scanner, 'packed tarball', unpacked, ['**/*.js', 'package.json']),
 	);
 
-	// 3. A publish rehearsal (no upload).
+	// 4. A publish rehearsal (no upload).
 	let publishOk = true;
 	let publishDetail = '';
 	try {
@@ -292,10 +346,13 @@ try {
 	fs.rmSync(work, { recursive: true, force: true });
 }
 
-for (const p of pending)
-	console.log(`todo ${p} (required before a release: npm run check:package -- --release)`);
+for (const rule of new Set(pending)) {
+	console.log(
+		`todo ${rule}: only a maintainer can clear it (a real author email, the npm account's: README, Releasing); \`npm run check:package -- --release\` fails until then`,
+	);
+}
 const failed = results.filter((ok) => !ok).length;
 console.log(
-	`${results.length - failed} passed, ${failed} failed${pending.length ? `, ${pending.length} to do before a release` : ''}`,
+	`${results.length - failed} passed, ${failed} failed${pending.length ? `, ${new Set(pending).size} to do before a release` : ''}`,
 );
 process.exitCode = failed === 0 ? 0 : 1;
