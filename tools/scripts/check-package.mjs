@@ -2,26 +2,23 @@
 // Checks the package the way n8n's verification of community nodes does, offline:
 //  1. dist/ holds only what the package needs (no compiled tests, no docs images);
 //  2. packs it (npm pack) and checks the tarball's contents and published package.json;
-//  3. runs n8n's own scanner (@n8n/scan-community-package, pinned devDependency): its analysis
-//     function, with the file patterns its CLI uses, on the source checkout (package.json, nodes/,
-//     credentials/) and on the unpacked tarball (compiled .js, package.json), and prints its
-//     findings verbatim;
+//  3. runs n8n's own scanner (./n8n-scanner.mjs): its analysis, with the file patterns its CLI
+//     uses, on the source checkout (package.json, nodes/, credentials/) and on the unpacked
+//     tarball (compiled .js, package.json), and prints its findings verbatim;
 //  4. checks the metadata n8n's reviewers and users see: no invented contact data, one repository
 //     URL (package.json) that homepage, bugs, README and codex links agree with, codex categories
 //     only from n8n's taxonomy;
 //  5. runs `npm publish --dry-run`.
-// The scanner's CLI only takes a published name (it downloads the tarball, checks its npm
-// provenance and fetches the attested GitHub source); its analysis is the part that runs on a
-// local folder, and the part that decides.
 // `--release` (used by .github/workflows/release.yml) also fails on what only a maintainer can
 // fill in before publishing (the author's real email, which n8n's valid-author rule requires).
 // Run after `npm run build`. Prints one line per check and a closing "N passed, N failed".
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { TARBALL_PATTERNS, analyze, loadScanner, scannerVersion, verdict } from './n8n-scanner.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const release = process.argv.includes('--release');
@@ -34,58 +31,19 @@ function check(name, ok, detail = '') {
 	console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${shown}`);
 }
 
-// n8n requires an author email (rule valid-author); we publish none we cannot vouch for. Until a
-// maintainer adds a real one, it is reported as the one thing to do, and `--release` fails on it.
-const MAINTAINER_ONLY_RULES = new Set(['@n8n/community-nodes/valid-author']);
-
-const SCANNER = '@n8n/scan-community-package';
-const scannerVersion = createRequire(import.meta.url)(`${SCANNER}/package.json`).version;
-
-/**
- * n8n's scanner module. Loaded with TMPDIR pointed at `work`: on import it creates a temporary
- * folder it never removes (for the CLI's downloads), and this way ours removes it.
- */
-async function loadScanner(work) {
-	const saved = process.env.TMPDIR;
-	process.env.TMPDIR = work;
-	try {
-		return await import(`${SCANNER}/scanner/scanner.mjs`);
-	} finally {
-		if (saved === undefined) delete process.env.TMPDIR;
-		else process.env.TMPDIR = saved;
-	}
-}
-
-/**
- * Runs the scanner's analysis on `dir` (the patterns are the ones its CLI passes) and prints its
- * findings as it formats them. Returns the rules it reported as errors, and whether its result
- * could be read at all.
- */
-async function runScanner(scanner, label, dir, patterns) {
-	const result = await scanner.analyzePackage(dir, patterns);
-	const rules = new Set();
-	// Its result is eslint's "stylish" text: one line per finding, the rule id last.
-	// (Colours, if any, are stripped for reading; the output is printed as it came.)
-	const plain = (result.details ?? '').replace(/\x1b\[[0-9;]*m/g, '');
-	for (const m of plain.matchAll(/^\s+\d+:\d+\s+error\s+.*\s(\S+)$/gm)) {
-		rules.add(m[1]);
-	}
+/** Runs n8n's scanner on `dir`, prints its findings verbatim and records the verdict. */
+async function scannerCheck(scanner, name, dir, patterns) {
+	const scan = await analyze(scanner, dir, patterns);
 	console.log(
-		`---- n8n scanner ${scannerVersion}, ${label}: ${result.passed ? 'passed' : result.message}`,
+		`---- n8n scanner ${scannerVersion}, ${name}: ${scan.passed ? 'passed' : scan.message}`,
 	);
-	if (result.details) console.log(result.details.replace(/^\n+|\n+$/g, ''));
-	const readable = result.passed || rules.size > 0;
-	return { passed: result.passed, rules: [...rules], readable };
-}
-
-function scannerCheck(name, scan) {
-	const blocking = scan.rules.filter((r) => release || !MAINTAINER_ONLY_RULES.has(r));
-	const deferred = release ? [] : scan.rules.filter((r) => MAINTAINER_ONLY_RULES.has(r));
+	if (scan.details) console.log(scan.details.replace(/^\n+|\n+$/g, ''));
+	const { ok, blocking, deferred } = verdict(scan, release);
 	check(
 		deferred.length && blocking.length === 0
-			? `${name}: nothing but the author email (todo below)`
-			: name,
-		scan.passed || (scan.readable && blocking.length === 0),
+			? `n8n's scanner on the ${name}: nothing but the author email (todo below)`
+			: `n8n's scanner on the ${name}`,
+		ok,
 		scan.readable ? blocking.join(', ') : 'the scanner failed (see its output above)',
 	);
 	pending.push(...deferred);
@@ -320,13 +278,17 @@ try {
 
 	// 3. n8n's scanner: the analysis its CLI runs on the attested source and on the tarball.
 	const scanner = await loadScanner(work);
-	scannerCheck(
-		"n8n's scanner on the source (package.json, nodes/, credentials/)",
-		await runScanner(scanner, 'source', root, scanner.SOURCE_FILE_PATTERNS),
+	await scannerCheck(
+		scanner,
+		'source (package.json, nodes/, credentials/)',
+		root,
+		scanner.SOURCE_FILE_PATTERNS,
 	);
-	scannerCheck(
-		"n8n's scanner on the packed tarball (compiled .js, package.json)",
-		await runScanner(scanner, 'packed tarball', unpacked, ['**/*.js', 'package.json']),
+	await scannerCheck(
+		scanner,
+		'packed tarball (compiled .js, package.json)',
+		unpacked,
+		TARBALL_PATTERNS,
 	);
 
 	// 4. A publish rehearsal (no upload).
