@@ -1,10 +1,9 @@
 // The lint configuration n8n scaffolds for community nodes (`@n8n/node-cli/eslint`, what
-// `n8n-node lint` and n8n's starter use), unchanged for the package code: nodes/, credentials/,
-// index.ts and package.json. `npm run lint` and `n8n-node lint` both run `eslint .` with this file.
-// Two additions, both config-level and both explained where they are:
-//  - the author email rule is deferred to the release check (package.json block below);
-//  - test/ keeps the TypeScript rules and n8n's community rules except the three that only make
-//    sense for code that runs inside n8n (test/ block below).
+// `n8n-node lint` and n8n's starter use), taken as is. `npm run lint` and `n8n-node lint` both run
+// `eslint .` with this file. Two additions, both config-level and explained where they are:
+//  - package.json: the author email rule is left to the release check, until a maintainer adds one;
+//  - test/: the TypeScript rules and n8n's community rules, except the three that only make sense
+//    for code that runs inside n8n.
 // Plain JavaScript (gulpfile, jest config, the test rig in tools/) gets no rules from n8n's config,
 // as in n8n's starter: its rules target `**/*.ts` and package.json, the code n8n loads.
 import { config } from '@n8n/node-cli/eslint';
@@ -12,7 +11,7 @@ import { globalIgnores } from 'eslint/config';
 
 export default [
 	...config,
-	// The pinned n8n installs of the test rig are symlinks to other folders; never ours to lint.
+	// The test rig's pinned n8n installs: n8n's code, never ours to lint.
 	globalIgnores(['tools/runtime/']),
 	{
 		files: ['package.json'],
