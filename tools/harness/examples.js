@@ -40,10 +40,11 @@ function replaceUrls(value, urlFor) {
 /**
  * The user's edits, and nothing else: every node of this package gets the Jelou credential, every
  * node whose type is in `otherCredentials` ({ nodeType: credential }) that credential, and every
- * placeholder URL becomes `urlFor(url)`. Throws when a placeholder is left (the README's rule
- * would not cover it).
+ * placeholder URL becomes `urlFor(url)`. With `ownWebhookId` (the README's step for an import
+ * without the editor) the Jelou Trigger also gets a new UUID as its webhookId. Throws when a
+ * placeholder is left (the README's rule would not cover it).
  */
-function asUserEdits(workflow, { jelouCredential, otherCredentials = {}, urlFor }) {
+function asUserEdits(workflow, { jelouCredential, otherCredentials = {}, urlFor, ownWebhookId }) {
 	const copy = JSON.parse(JSON.stringify(workflow));
 	for (const node of copy.nodes) {
 		const credential = node.type.startsWith(`${PACKAGE_NAME}.`)
@@ -52,6 +53,8 @@ function asUserEdits(workflow, { jelouCredential, otherCredentials = {}, urlFor 
 		if (credential)
 			node.credentials = { [credential.type]: { id: credential.id, name: credential.name } };
 		node.parameters = replaceUrls(node.parameters, urlFor);
+		if (ownWebhookId && node.type === `${PACKAGE_NAME}.jelouTrigger`)
+			node.webhookId = crypto.randomUUID();
 	}
 	const left = JSON.stringify(copy).match(/https?:\/\/([a-z0-9-]+\.)*example\.com[^"\s]*/i);
 	if (left) throw new Error(`a placeholder is left after the README's replacements: ${left[0]}`);
@@ -62,9 +65,10 @@ function asUserEdits(workflow, { jelouCredential, otherCredentials = {}, urlFor 
  * Import like the editor: "Import from File" gives every node whose type has webhooks and no
  * `webhookId` a new one (1.123's useCanvasOperations.resolveNodeWebhook; 2.41 does it too, and
  * its server again on create), then the editor saves the workflow with POST /rest/workflows.
+ * With `editor: false` the file is saved as it is, as n8n's API and `n8n import:workflow` take it.
  * Resolves the saved workflow (id, nodes with their webhookId, versionId).
  */
-async function importLikeEditor(rest, workflow) {
+async function importLikeEditor(rest, workflow, { editor = true } = {}) {
 	const nodeInfos = [...new Set(workflow.nodes.map((n) => `${n.type}@${n.typeVersion}`))].map(
 		(key) => {
 			const at = key.lastIndexOf('@');
@@ -84,7 +88,7 @@ async function importLikeEditor(rest, workflow) {
 				d.webhooks?.length > 0,
 		);
 	const nodes = workflow.nodes.map((n) =>
-		!n.webhookId && hasWebhooks(n) ? { ...n, webhookId: crypto.randomUUID() } : n,
+		editor && !n.webhookId && hasWebhooks(n) ? { ...n, webhookId: crypto.randomUUID() } : n,
 	);
 	const r = await rest.request('POST', '/rest/workflows', {
 		name: workflow.name,
