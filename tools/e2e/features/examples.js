@@ -28,6 +28,7 @@ const {
 } = require('../../harness/examples');
 const wf = require('../../harness/workflows');
 const { waitFor, PROJECT } = require('./setup');
+const { secretsOf } = require('./secrets');
 
 const SCENARIOS = path.join(__dirname, '..', 'scenarios');
 /** The example imported several times (any example with a Jelou Trigger would do). */
@@ -36,18 +37,6 @@ const TWICE = 'new-conversation-notify-team';
 function scenarioOf(name) {
 	const file = path.join(SCENARIOS, `${name}.js`);
 	return fs.existsSync(file) ? require(file) : undefined;
-}
-
-/** Every secret of the suite, labelled, for the scans. */
-function secretsOf(ctx) {
-	return [
-		['API key', ctx.secrets.apiKey],
-		['client secret', ctx.secrets.clientSecret],
-		['Basic token', ctx.basicToken],
-		['signing secret', ctx.secrets.signingSecret],
-		['wrong signing secret', ctx.secrets.wrongSigningSecret],
-		['webhook secret', ctx.secrets.webhookSecret],
-	];
 }
 
 function define(ctx) {
