@@ -4,7 +4,8 @@
 // A real n8n loads the packed n8n-nodes-jelou from $N8N_USER_FOLDER/.n8n/nodes,
 // runs imported workflows headlessly (`n8n execute`) against the in-process
 // Jelou sandbox, and once in server mode (`n8n start`) for the credential test
-// and the Jelou Trigger (an active workflow receiving the sandbox's signed events).
+// and the Jelou Trigger (an active workflow receiving the sandbox's signed events), and every
+// example workflow of examples/ (features/examples.js, checks in scenarios/).
 //
 // The tests live in tools/e2e/features/, one file per feature; tools/e2e/features/setup.js holds the
 // shared setup. To keep the run short, several scenarios share one workflow (and one `n8n
@@ -23,6 +24,7 @@ const integration = require('./features/integration');
 const credential = require('./features/credential');
 const trigger = require('./features/trigger');
 const registration = require('./features/registration');
+const examples = require('./features/examples');
 const secrets = require('./features/secrets');
 
 function defineSuite(line) {
@@ -64,6 +66,7 @@ function defineSuite(line) {
 			credential.define(ctx);
 			trigger.define(ctx);
 			registration.define(ctx);
+			examples.define(ctx);
 		});
 
 		secrets.define(ctx);

@@ -4,6 +4,18 @@
 const assert = require('node:assert/strict');
 const { test } = require('node:test');
 
+/** Every secret of the suite, labelled: [[label, value]]. */
+function secretsOf(ctx) {
+	return [
+		['API key', ctx.secrets.apiKey],
+		['client secret', ctx.secrets.clientSecret],
+		['Basic token', ctx.basicToken],
+		["credential's signing secret", ctx.secrets.signingSecret],
+		['wrong signing secret', ctx.secrets.wrongSigningSecret],
+		['webhook secret', ctx.secrets.webhookSecret],
+	];
+}
+
 function define(ctx) {
 	test('no secret (API key, client secret, Basic token, signing secrets, webhook secret) appears anywhere in what n8n printed', () => {
 		ctx.requireSetup();
@@ -22,14 +34,7 @@ function define(ctx) {
 				),
 			);
 		}
-		for (const [label, secret] of [
-			['API key', ctx.secrets.apiKey],
-			['client secret', ctx.secrets.clientSecret],
-			['Basic token', ctx.basicToken],
-			["credential's signing secret", ctx.secrets.signingSecret],
-			['wrong signing secret', ctx.secrets.wrongSigningSecret],
-			['webhook secret', ctx.secrets.webhookSecret],
-		]) {
+		for (const [label, secret] of secretsOf(ctx)) {
 			const at = text.indexOf(secret);
 			assert.equal(
 				at,
@@ -40,4 +45,4 @@ function define(ctx) {
 	});
 }
 
-module.exports = { define };
+module.exports = { define, secretsOf };
