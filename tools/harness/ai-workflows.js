@@ -17,6 +17,13 @@ const AGENT_VERSION = { 1: 3, 2: 3.1 };
 /** The tool name n8n gives a tool node (its name with every other character run made `_`). */
 const toolName = (nodeName) => nodeName.replace(/[^a-zA-Z0-9_-]+/g, '_');
 
+/** A node at the origin (the workflow builders place it); `extra` adds credentials, webhookId. */
+function node(name, type, typeVersion, parameters, extra = {}) {
+	return { id: wf.nodeId(name), name, type, typeVersion, position: [0, 0], parameters, ...extra };
+}
+
+const credentialRef = (credential) => ({ id: credential.id, name: credential.name });
+
 /** An `openAiApi` credential whose base URL is the model server's (`…/v1`). */
 function openAiCredential({ id, name, apiKey, url }) {
 	return { id, name, type: 'openAiApi', data: { apiKey, url, header: false } };
@@ -27,35 +34,23 @@ function openAiCredential({ id, name, apiKey, url }) {
  * switches "Use Responses API" off (Chat Completions).
  */
 function chatModel({ name, credential, model, responsesApi = true }) {
-	return {
-		id: wf.nodeId(name),
-		name,
-		type: CHAT_MODEL_TYPE,
-		typeVersion: 1.3,
-		position: [0, 0],
-		parameters: {
-			model: { __rl: true, mode: 'id', value: model },
-			responsesApiEnabled: responsesApi,
-			options: {},
-		},
-		credentials: { openAiApi: { id: credential.id, name: credential.name } },
+	const parameters = {
+		model: { __rl: true, mode: 'id', value: model },
+		responsesApiEnabled: responsesApi,
+		options: {},
 	};
+	return node(name, CHAT_MODEL_TYPE, 1.3, parameters, {
+		credentials: { openAiApi: credentialRef(credential) },
+	});
 }
 
 /** AI Agent (Tools Agent) with a fixed prompt. */
 function agent({ name, line, prompt, systemMessage }) {
-	return {
-		id: wf.nodeId(name),
-		name,
-		type: AGENT_TYPE,
-		typeVersion: AGENT_VERSION[line],
-		position: [0, 0],
-		parameters: {
-			promptType: 'define',
-			text: prompt,
-			options: systemMessage ? { systemMessage } : {},
-		},
-	};
+	return node(name, AGENT_TYPE, AGENT_VERSION[line], {
+		promptType: 'define',
+		text: prompt,
+		options: systemMessage ? { systemMessage } : {},
+	});
 }
 
 /**
@@ -67,28 +62,14 @@ function jelouTool({ name, credential, parameters, description, typeVersion = 1 
 	const params = description
 		? { descriptionType: 'manual', toolDescription: description, ...parameters }
 		: { descriptionType: 'auto', ...parameters };
-	return {
-		id: wf.nodeId(name),
-		name,
-		type: JELOU_TOOL_TYPE,
-		typeVersion,
-		position: [0, 0],
-		parameters: params,
-		credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
-	};
+	return node(name, JELOU_TOOL_TYPE, typeVersion, params, {
+		credentials: { [CREDENTIAL_TYPE]: credentialRef(credential) },
+	});
 }
 
 /** MCP Server Trigger (v2 and later: SSE and streamable HTTP on /mcp/<path>), no authentication. */
 function mcpTrigger({ name = 'MCP Server Trigger', path, webhookId, typeVersion = 2 }) {
-	return {
-		id: wf.nodeId(name),
-		name,
-		type: MCP_TRIGGER_TYPE,
-		typeVersion,
-		position: [0, 0],
-		webhookId,
-		parameters: { authentication: 'none', path },
-	};
+	return node(name, MCP_TRIGGER_TYPE, typeVersion, { authentication: 'none', path }, { webhookId });
 }
 
 /** `sub` feeds `target` through the AI connection `type` (ai_languageModel, ai_tool). */

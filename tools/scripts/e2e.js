@@ -77,7 +77,7 @@ async function main() {
 			if (isStopping()) return; // Ctrl-C: the signal handler exits
 			env[`E2E_INSTALL_ERROR_${l}`] = e.message;
 			console.error(
-				`[e2e] ERROR: ${getRuntime(l).name} could not be installed; its tests will fail.\n${e.message}`,
+				`[${args.suite}] ERROR: ${getRuntime(l).name} could not be installed; its tests will fail.\n${e.message}`,
 			);
 		}
 	};
@@ -96,7 +96,7 @@ async function main() {
 	const code = await phase('node --test', () => runNodeTests(files, args.passthrough, env));
 	fs.rmSync(packDir, { recursive: true, force: true });
 	console.log(
-		`[e2e] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(Date.now() - t0)}`,
+		`[${args.suite}] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(Date.now() - t0)}`,
 	);
 	process.exit(code);
 }
