@@ -12,7 +12,7 @@ const { test } = require('node:test');
 const { nodeItems } = require('../../harness/n8n');
 const ai = require('../../harness/ai-workflows');
 const { PROJECT, UUID, jsonBody } = require('../features/setup');
-const { EXPECTED_RAW } = require('../features/conversation');
+const { EXPECTED_RAW, EXPECTED_SIMPLE } = require('../features/conversation');
 const { addScripts, requestsFor } = require('./setup');
 
 const WF_AGENT = 'JelouE2eAiAgent1';
@@ -21,6 +21,25 @@ const ACTIVE = EXPECTED_RAW['conv-active-001'];
 const BOT = ACTIVE.Bot.id;
 const REPLY = 'Hola Luis, ya revisamos tu caso: el cobro duplicado fue anulado.';
 const CLOSING = 'Gracias por escribirnos, Luis. ¡Hasta pronto!';
+
+// Version 2 of the tool (what the editor puts in): Conversation → Get answers the Simplified
+// output, ten keys of the flat record, which is what the model reads.
+const TOOL_VERSION = 2;
+const SIMPLIFIED_KEYS = [
+	'conversationId',
+	'state',
+	'endedReason',
+	'roomId',
+	'botId',
+	'userId',
+	'userName',
+	'channel',
+	'startAt',
+	'endAt',
+];
+const SIMPLIFIED_CLOSED = Object.fromEntries(
+	SIMPLIFIED_KEYS.map((k) => [k, EXPECTED_SIMPLE[CLOSED][k]]),
+);
 
 const TOOLS = {
 	get: 'Get conversation',
@@ -55,7 +74,7 @@ const MODELS = {
 };
 const GET_STEPS = [
 	{ call: { name: ai.toolName(TOOLS.get), arguments: { conversationId: CLOSED } } },
-	{ text: 'Conversation {{_id}} is {{state}}; it ended as {{endedReason}}.' },
+	{ text: 'Conversation {{conversationId}} is {{state}}; it ended as {{endedReason}}.' },
 ];
 addScripts({
 	[MODELS.get]: GET_STEPS,
@@ -86,6 +105,7 @@ function workflows(ctx) {
 		ai.jelouTool({
 			name: TOOLS.get,
 			credential,
+			typeVersion: TOOL_VERSION,
 			parameters: {
 				resource: 'conversation',
 				operation: 'get',
@@ -97,6 +117,7 @@ function workflows(ctx) {
 		ai.jelouTool({
 			name: TOOLS.send,
 			credential,
+			typeVersion: TOOL_VERSION,
 			description: SEND_DESCRIPTION,
 			parameters: {
 				resource: 'message',
@@ -114,6 +135,7 @@ function workflows(ctx) {
 		ai.jelouTool({
 			name: TOOLS.close,
 			credential,
+			typeVersion: TOOL_VERSION,
 			description: CLOSE_DESCRIPTION,
 			parameters: {
 				resource: 'conversation',
@@ -224,8 +246,10 @@ function define(ctx) {
 		);
 		for (const h of seen.filter((r) => r.path.endsWith(`/conversations/${CLOSED}`)))
 			assert.equal(h.headers['x-api-key'], ctx.secrets.apiKey);
-		// The node's output item, JSON-encoded: the conversation as Jelou sent it.
-		assert.deepStrictEqual(toolResult(second).items, [EXPECTED_RAW[CLOSED]]);
+		// The node's output item, JSON-encoded: the Simplified record, in its key order.
+		const { items } = toolResult(second);
+		assert.deepStrictEqual(items, [SIMPLIFIED_CLOSED]);
+		assert.deepStrictEqual(Object.keys(items[0]), SIMPLIFIED_KEYS);
 		assert.equal(second.request.toolResults[0].callId, first.answer.calls[0].callId);
 		const [out] = nodeItems(result, 'Agent: get');
 		assert.equal(out.output, `Conversation ${CLOSED} is closed; it ended as closed_by_operator.`);
@@ -300,7 +324,7 @@ function define(ctx) {
 			first.request.tools.map((t) => t.name).sort(),
 			Object.values(TOOLS).map(ai.toolName).sort(),
 		);
-		assert.deepStrictEqual(toolResult(second).items, [EXPECTED_RAW[CLOSED]]);
+		assert.deepStrictEqual(toolResult(second).items, [SIMPLIFIED_CLOSED]);
 		const [out] = nodeItems(result, 'Agent: completions');
 		assert.equal(out.output, `Conversation ${CLOSED} is closed; it ended as closed_by_operator.`);
 		// Every model request of the run went to one of the two routes, each at least once.

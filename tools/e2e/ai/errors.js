@@ -1,8 +1,9 @@
 'use strict';
-// Jelou errors inside the AI Agent, in one `n8n execute`: a missing conversation (404), a wrong
-// API key (401) and a rate limit that outlasts the retries (429 on every attempt). Each reaches
-// the model as a short readable tool result with a hint, never a stack, and the run goes on to
-// the agent's final answer.
+// Failures inside the AI Agent, in one `n8n execute`: a missing conversation (404), a wrong API
+// key (401), a rate limit that outlasts the retries (429 on every attempt), and a tool whose JSON
+// asks for an Integration operation (which the tool never offers: Create answers with the signing
+// secret). Each reaches the model as a short readable tool result with a hint, never a stack, and
+// the run goes on to the agent's final answer.
 
 const assert = require('node:assert/strict');
 const { test } = require('node:test');
@@ -19,6 +20,12 @@ const ID = 'conv-closed-001';
 const RETRIES = 2;
 
 const SCENARIOS = {
+	integration: {
+		tool: 'Read the integration',
+		model: 'jelou-error-integration',
+		credential: 'sign',
+		parameters: { resource: 'integration', operation: 'get', projectId: PROJECT, options: {} },
+	},
 	404: { tool: 'Look up conversation', model: 'jelou-error-404', id: MISSING, credential: 'sign' },
 	401: {
 		tool: 'Look up with a wrong key',
@@ -35,7 +42,12 @@ addScripts(
 		Object.values(SCENARIOS).map((s) => [
 			s.model,
 			[
-				{ call: { name: ai.toolName(s.tool), arguments: { conversationId: s.id } } },
+				{
+					call: {
+						name: ai.toolName(s.tool),
+						arguments: s.id ? { conversationId: s.id } : {},
+					},
+				},
 				{ text: FINAL },
 			],
 		]),
@@ -49,7 +61,7 @@ function workflows(ctx) {
 			agent: ai.agent({
 				name: `Agent: ${status}`,
 				line: ctx.rt.line,
-				prompt: `What is the state of conversation ${s.id}?`,
+				prompt: s.id ? `What is the state of conversation ${s.id}?` : 'Read the integration.',
 			}),
 			model: ai.chatModel({
 				name: `Model: ${status}`,
@@ -60,7 +72,8 @@ function workflows(ctx) {
 				ai.jelouTool({
 					name: s.tool,
 					credential: ctx.creds[s.credential],
-					parameters: {
+					typeVersion: 2,
+					parameters: s.parameters || {
 						resource: 'conversation',
 						operation: 'get',
 						projectId: PROJECT,
@@ -78,6 +91,7 @@ function workflows(ctx) {
 			id: WF_ERRORS,
 			name: 'e2e AI Agent: Jelou errors reach the model',
 			steps: [
+				step('integration'),
 				step(404),
 				step(401),
 				control('Sandbox: every request 429', { errorRate: 1, faultStatuses: [429] }),
@@ -124,6 +138,25 @@ function define(ctx) {
 		const [out] = nodeItems(result, `Agent: ${status}`);
 		assert.equal(out.output, `Jelou said: ${item.error} Hint: ${item.hint}`);
 	};
+
+	test('AI Agent, a tool edited to run Integration → Get: refused before any request, the model gets why and a hint', async () => {
+		ctx.requireSetup();
+		const { result, requests, modelRequests } = await run();
+		assert.deepStrictEqual(
+			requests.filter((r) => /\/integration/.test(r.path)).map((r) => r.path),
+			[],
+			'nothing reached the integration endpoints',
+		);
+		const [first] = requestsFor(modelRequests, SCENARIOS.integration.model);
+		const offered = first.request.tools.find(
+			(t) => t.name === ai.toolName(SCENARIOS.integration.tool),
+		);
+		assert.deepStrictEqual(Object.keys(offered.parameters.properties || {}), [], 'no parameters');
+		const item = modelSawError(modelRequests, SCENARIOS.integration.model);
+		assert.match(item.error, /not available to an AI Agent/);
+		assert.match(item.hint, /conversations/);
+		finalAnswer(result, 'integration', item);
+	});
 
 	test('AI Agent, Jelou answers 404: the model gets a short "not found" with a hint, the agent answers', async () => {
 		ctx.requireSetup();

@@ -13,6 +13,7 @@ const aiSetup = require('./setup');
 const agent = require('./agent');
 const errors = require('./errors');
 const mcp = require('./mcp');
+const toolType = require('./tool-type');
 const secrets = require('./secrets');
 
 function defineAiSuite(line) {
@@ -43,6 +44,7 @@ function defineAiSuite(line) {
 			after(async () => {
 				if (ctx.n8n) await ctx.n8n.stopServer();
 			});
+			toolType.define(ctx);
 			mcp.define(ctx);
 		});
 
