@@ -7,6 +7,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
+	INode,
 	INodeExecutionData,
 	INodeType,
 } from 'n8n-workflow';
@@ -22,6 +23,10 @@ export interface RunOptions {
 	credentials?: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
 	abortSignal?: AbortSignal;
+	/** The node being run (default: the Jelou node, version 1; the AI Agent tool has its own type). */
+	node?: INode;
+	/** n8n's HTTP client (default: the fake's real HTTP). */
+	httpRequest?: (options: IHttpRequestOptions) => Promise<unknown>;
 }
 
 export interface RunResult {

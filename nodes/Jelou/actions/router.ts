@@ -122,7 +122,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const output = await runForEachItem(
 		this,
 		async (itemIndex) => await handler.call(this, transport, itemIndex),
-		{ limiter: transport.limiter, redact: (text) => transport.redact(text), asTool },
+		{
+			limiter: transport.limiter,
+			redact: (text) => transport.redact(text),
+			// Conversations and messages never need a secret of the credential: one that Jelou
+			// echoed is scrubbed. Integration answers are left whole: Create's is the user's new
+			// signing secret, meant to be copied once (and the tool never runs them).
+			redactOutput: resource !== 'integration',
+			asTool,
+		},
 	);
 	return [output];
 }

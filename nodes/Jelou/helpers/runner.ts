@@ -24,9 +24,11 @@ export interface RunSettings {
 	 */
 	limiter?: { readonly limit: number };
 	redact?: (text: string) => string;
+	/** Whether results pass through `redact` too (every string, deeply), not only errors. */
+	redactOutput?: boolean;
 	/**
-	 * The node runs as an AI Agent's tool: every result is redacted, and a failed item becomes
-	 * `{ error, hint }` (see toolErrorResult) instead of an error, whatever "On Error" says.
+	 * The node runs as an AI Agent's tool: a failed item becomes `{ error, hint }` (see
+	 * toolErrorResult) instead of an error, whatever "On Error" says.
 	 */
 	asTool?: boolean;
 }
@@ -57,7 +59,7 @@ export async function runForEachItem(
 			const result = await handler(itemIndex);
 			const objects = Array.isArray(result) ? result : [result];
 			results[itemIndex] = objects.map((json) => ({
-				json: settings.asTool && settings.redact ? redactDeep(json, settings.redact) : json,
+				json: settings.redactOutput && settings.redact ? redactDeep(json, settings.redact) : json,
 				pairedItem: { item: itemIndex },
 			}));
 		} catch (caught) {

@@ -55,17 +55,27 @@ export function toolErrorResult(error: { message: string; description?: string |
 }
 
 /**
- * A copy of an output object with every string (keys included) passed through `redact`, walked
- * value by value so that a secret is found however JSON would escape it.
+ * The output object with every string (keys included) passed through `redact`, walked value by
+ * value so that a secret is found however JSON would escape it. Objects in which nothing changed
+ * are returned as they are (no copy for the usual answer without secrets).
  */
 export function redactDeep(value: IDataObject, redact: (text: string) => string): IDataObject {
 	const walk = (current: unknown): unknown => {
 		if (typeof current === 'string') return redact(current);
-		if (Array.isArray(current)) return current.map(walk);
+		if (Array.isArray(current)) {
+			const items = current.map(walk);
+			return items.some((item, index) => item !== current[index]) ? items : current;
+		}
 		if (current !== null && typeof current === 'object') {
+			let changed = false;
 			const copy: Record<string, unknown> = {};
-			for (const [key, inner] of Object.entries(current)) copy[redact(key)] = walk(inner);
-			return copy;
+			for (const [key, inner] of Object.entries(current)) {
+				const safeKey = redact(key);
+				const safeValue = walk(inner);
+				changed ||= safeKey !== key || safeValue !== inner;
+				copy[safeKey] = safeValue;
+			}
+			return changed ? copy : current;
 		}
 		return current;
 	};

@@ -40,7 +40,7 @@ const getParams = (conversationId: string, extra: Record<string, unknown> = {}) 
 
 /** Runs the tool with one input item (what n8n hands a tool: the model's arguments). */
 async function runTool(params: RunOptions['params'], extra: Partial<RunOptions> = {}) {
-	return await runNode(node, { params, credentials, node: TOOL_NODE, ...extra } as RunOptions);
+	return await runNode(node, { params, credentials, node: TOOL_NODE, ...extra });
 }
 
 beforeAll(() => nock.disableNetConnect());
