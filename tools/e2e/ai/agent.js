@@ -335,4 +335,4 @@ function define(ctx) {
 	});
 }
 
-module.exports = { workflows, define, MODELS };
+module.exports = { workflows, define, MODELS, GET_STEPS, SIMPLIFIED_CLOSED, fromAi, FROM_AI };

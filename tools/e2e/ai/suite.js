@@ -14,6 +14,8 @@ const agent = require('./agent');
 const errors = require('./errors');
 const mcp = require('./mcp');
 const toolType = require('./tool-type');
+const streaming = require('./streaming');
+const example = require('./example');
 const secrets = require('./secrets');
 
 function defineAiSuite(line) {
@@ -22,7 +24,7 @@ function defineAiSuite(line) {
 	installHooks();
 
 	describe(title, { timeout: 20 * 60_000 }, () => {
-		const ctx = createContext(rt, [aiSetup, agent, errors, mcp]);
+		const ctx = createContext(rt, [aiSetup, agent, errors, mcp, streaming, example]);
 
 		after(async () => {
 			if (ctx.n8n) await ctx.n8n.dispose({ keep: !!process.env.E2E_KEEP });
@@ -46,6 +48,8 @@ function defineAiSuite(line) {
 			});
 			toolType.define(ctx);
 			mcp.define(ctx);
+			streaming.define(ctx);
+			example.define(ctx);
 		});
 
 		secrets.define(ctx);
