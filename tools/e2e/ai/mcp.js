@@ -16,6 +16,7 @@ const wf = require('../../harness/workflows');
 const { sleep } = require('../../harness/n8n');
 const { PROJECT } = require('../features/setup');
 const { EXPECTED_RAW } = require('../features/conversation');
+const { assertNoSecret, jelouSecrets } = require('../features/secrets');
 
 const WF_MCP = 'JelouE2eAiMcp001';
 const TOOL = 'Get Jelou conversation';
@@ -108,6 +109,7 @@ function define(ctx) {
 					ctx.sb.requests.map((r) => `${r.method} ${r.path} ${r.status} ${r.auth}`),
 					[`GET /jelouapi/v1/external-support/${PROJECT}/conversations/${CLOSED} 200 api_key`],
 				);
+				assertNoSecret(JSON.stringify({ tools, result }), 'the MCP client', jelouSecrets(ctx));
 			} finally {
 				await client.close();
 			}
