@@ -29,6 +29,7 @@ function defineAiSuite(line) {
 		after(async () => {
 			if (ctx.n8n) await ctx.n8n.dispose({ keep: !!process.env.E2E_KEEP });
 			if (ctx.model) await ctx.model.close();
+			if (ctx.teamChannel) await ctx.teamChannel.close();
 			if (ctx.sb) await ctx.sb.close();
 		});
 
