@@ -148,6 +148,27 @@ describe('the tool on failure: one { error, hint } result, never a throw', () =>
 		},
 	);
 
+	it('a credential that cannot be used (bad Base URL) fails the call, not the run', async () => {
+		const { output, requests } = await runTool(getParams('c-1'), {
+			credentials: { ...credentials, baseUrl: 'not a url' },
+		});
+
+		expect(requests).toEqual([]);
+		expect(output).toHaveLength(1);
+		expect(output[0].json.error).toMatch(/Base URL/);
+		expect(Object.keys(output[0].json)).toEqual(['error', 'hint']);
+	});
+
+	it('an operation this version does not know is an { error, hint } too', async () => {
+		const { output, requests } = await runTool(getParams('c-1', { operation: 'archive' }));
+
+		expect(requests).toEqual([]);
+		expect(output[0].json).toEqual({
+			error: 'The operation "archive" of resource "conversation" is not supported',
+			hint: expect.stringContaining('Pick an operation from the list'),
+		});
+	});
+
 	it('the same failure still throws in the node itself (not a tool)', async () => {
 		nock(HOST)
 			.get(`${PREFIX}/proj-1/conversations/c-404`)
