@@ -13,7 +13,7 @@ import type {
 } from 'n8n-workflow';
 
 import { JelouApi } from '../../credentials/JelouApi.credentials';
-import { type ParamValue, createExecuteContext } from './fake-n8n';
+import { EXECUTE_NODE, type ParamValue, createExecuteContext } from './fake-n8n';
 
 export type { ParamValue };
 
@@ -36,6 +36,13 @@ export interface RunResult {
 	/** Every request as sent, after authentication (for checking headers and secrets). */
 	requests: IHttpRequestOptions[];
 }
+
+/** The Jelou node as n8n runs it for an AI Agent: the type n8n builds from usableAsTool. */
+export const TOOL_NODE: INode = {
+	...EXECUTE_NODE,
+	type: 'n8n-nodes-jelou.jelouTool',
+	typeVersion: 2,
+};
 
 export const TEST_API_KEY = 'test-api-key-5ecr3t-0001';
 export const TEST_CLIENT_ID = 'test-client-id';

@@ -4,13 +4,13 @@
  * the credential reaches the model or an error, whatever Jelou answers.
  */
 import nock from 'nock';
-import type { INode } from 'n8n-workflow';
 
 import { Jelou } from '../../../../nodes/Jelou/Jelou.node';
 import { closedConversation, envelope, errorBody } from '../../../fixtures/conversations';
-import { EXECUTE_NODE } from '../../../support/fake-n8n';
+import { answerWithNockOnly } from '../../../support/nock';
 import {
 	TEST_API_KEY,
+	TOOL_NODE,
 	apiKeyCredentials,
 	runNode,
 	type RunOptions,
@@ -21,7 +21,6 @@ const MESSAGING = 'https://chat.jelou.test';
 const PREFIX = '/jelouapi/v1/external-support';
 const SIGNING_SECRET = 'signing-5ecr3t-for-tool-tests';
 const node = new Jelou();
-const TOOL_NODE: INode = { ...EXECUTE_NODE, type: 'n8n-nodes-jelou.jelouTool', typeVersion: 2 };
 
 const credentials = {
 	...apiKeyCredentials,
@@ -43,13 +42,7 @@ async function runTool(params: RunOptions['params'], extra: Partial<RunOptions> 
 	return await runNode(node, { params, credentials, node: TOOL_NODE, ...extra });
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-	const pending = nock.pendingMocks();
-	nock.cleanAll();
-	expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+answerWithNockOnly();
 
 describe('the tool on success', () => {
 	it('returns the Simplified conversation by default (version 2): ten fields a model can use', async () => {
@@ -154,6 +147,27 @@ describe('the tool on failure: one { error, hint } result, never a throw', () =>
 			]);
 		},
 	);
+
+	it('a credential that cannot be used (bad Base URL) fails the call, not the run', async () => {
+		const { output, requests } = await runTool(getParams('c-1'), {
+			credentials: { ...credentials, baseUrl: 'not a url' },
+		});
+
+		expect(requests).toEqual([]);
+		expect(output).toHaveLength(1);
+		expect(output[0].json.error).toMatch(/Base URL/);
+		expect(Object.keys(output[0].json)).toEqual(['error', 'hint']);
+	});
+
+	it('an operation this version does not know is an { error, hint } too', async () => {
+		const { output, requests } = await runTool(getParams('c-1', { operation: 'archive' }));
+
+		expect(requests).toEqual([]);
+		expect(output[0].json).toEqual({
+			error: 'The operation "archive" of resource "conversation" is not supported',
+			hint: expect.stringContaining('Pick an operation from the list'),
+		});
+	});
 
 	it('the same failure still throws in the node itself (not a tool)', async () => {
 		nock(HOST)

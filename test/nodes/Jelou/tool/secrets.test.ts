@@ -7,7 +7,7 @@
  * error response n8n keeps) and the items of "On Error: Continue".
  */
 import nock from 'nock';
-import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INode } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { Jelou } from '../../../../nodes/Jelou/Jelou.node';
 import { closedConversation, envelope } from '../../../fixtures/conversations';
@@ -15,6 +15,7 @@ import { EXECUTE_NODE } from '../../../support/fake-n8n';
 import {
 	SECRETS,
 	TEST_API_KEY,
+	TOOL_NODE,
 	TEST_CLIENT_ID,
 	TEST_CLIENT_SECRET,
 	apiKeyCredentials,
@@ -29,7 +30,6 @@ const PREFIX = '/jelouapi/v1/external-support';
 const SIGNING_SECRET = 'signing-5ecr3t-for-scan-0003';
 const BASIC = Buffer.from(`${TEST_CLIENT_ID}:${TEST_CLIENT_SECRET}`).toString('base64');
 const node = new Jelou();
-const TOOL_NODE: INode = { ...EXECUTE_NODE, type: 'n8n-nodes-jelou.jelouTool', typeVersion: 2 };
 
 /** The secrets each scheme's credential holds (the node can only know, and scrub, those). */
 const SCHEMES: Record<string, { credentials: ICredentialDataDecryptedObject; secrets: string[] }> =

@@ -12,6 +12,7 @@ import {
 	envelope,
 } from '../../../../fixtures/conversations';
 import { EXECUTE_NODE } from '../../../../support/fake-n8n';
+import { answerWithNockOnly } from '../../../../support/nock';
 import { runNode } from '../../../../support/context';
 
 const HOST = 'https://jelou.test';
@@ -55,13 +56,7 @@ const FLAT_CLOSED = {
 	channel: 'Whatsapp',
 };
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-	const pending = nock.pendingMocks();
-	nock.cleanAll();
-	expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+answerWithNockOnly();
 
 describe('version 1 (saved workflows): Simplify, unchanged', () => {
 	it('returns the conversation as Jelou sends it by default, even with an Output value saved', async () => {
