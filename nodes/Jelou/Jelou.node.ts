@@ -1,6 +1,7 @@
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
@@ -17,7 +18,26 @@ import {
 import { messageFields, messageOperations } from './actions/message/Message.resource';
 import { optionsCollection } from './actions/options';
 import { router } from './actions/router';
+import { notInTool, onlyInTool } from './helpers/tool';
 import { CREDENTIAL_TEST, testJelouCredential } from './transport/probe';
+
+const RESOURCES: Record<string, string> = {
+	conversation: 'Conversation',
+	integration: 'Integration',
+	message: 'Message',
+};
+
+/** The Resource picker offering the given resources (the node's, or the AI Agent tool's). */
+function resourcePicker(values: string[]): INodeProperties {
+	return {
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: values.map((value) => ({ name: RESOURCES[value], value })),
+		default: 'conversation',
+	};
+}
 
 export class Jelou implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,14 +45,24 @@ export class Jelou implements INodeType {
 		name: 'jelou',
 		icon: { light: 'file:jelou.svg', dark: 'file:jelou.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2: Conversation → Get has an Output choice (Simplified, Raw, Selected Fields)
+		// instead of the Simplify toggle that version 1 keeps.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			"Work with conversations Jelou hands over to your support team: get, start and close them, message the end user, and manage the project's integration",
 		defaults: {
 			name: 'Jelou',
 		},
-		usableAsTool: true,
+		// The tool variant (jelouTool) offers Conversation and Message only: see its Resource
+		// picker below. The replacement is the tool's description in the editor's node list.
+		usableAsTool: {
+			replacements: {
+				description:
+					'Get, start and close the conversations Jelou hands over to your support team, and send messages to the end user',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
@@ -45,27 +75,8 @@ export class Jelou implements INodeType {
 			},
 		],
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{
-						name: 'Conversation',
-						value: 'conversation',
-					},
-					{
-						name: 'Integration',
-						value: 'integration',
-					},
-					{
-						name: 'Message',
-						value: 'message',
-					},
-				],
-				default: 'conversation',
-			},
+			...notInTool([resourcePicker(['conversation', 'integration', 'message'])]),
+			onlyInTool(resourcePicker(['conversation', 'message'])),
 			...conversationOperations,
 			...messageOperations,
 			...integrationOperations,

@@ -7,12 +7,13 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
+	INode,
 	INodeExecutionData,
 	INodeType,
 } from 'n8n-workflow';
 
 import { JelouApi } from '../../credentials/JelouApi.credentials';
-import { type ParamValue, createExecuteContext } from './fake-n8n';
+import { EXECUTE_NODE, type ParamValue, createExecuteContext } from './fake-n8n';
 
 export type { ParamValue };
 
@@ -22,6 +23,10 @@ export interface RunOptions {
 	credentials?: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
 	abortSignal?: AbortSignal;
+	/** The node being run (default: the Jelou node, version 1; the AI Agent tool has its own type). */
+	node?: INode;
+	/** n8n's HTTP client (default: the fake's real HTTP). */
+	httpRequest?: (options: IHttpRequestOptions) => Promise<unknown>;
 }
 
 export interface RunResult {
@@ -31,6 +36,13 @@ export interface RunResult {
 	/** Every request as sent, after authentication (for checking headers and secrets). */
 	requests: IHttpRequestOptions[];
 }
+
+/** The Jelou node as n8n runs it for an AI Agent: the type n8n builds from usableAsTool. */
+export const TOOL_NODE: INode = {
+	...EXECUTE_NODE,
+	type: 'n8n-nodes-jelou.jelouTool',
+	typeVersion: 2,
+};
 
 export const TEST_API_KEY = 'test-api-key-5ecr3t-0001';
 export const TEST_CLIENT_ID = 'test-client-id';

@@ -307,4 +307,5 @@ module.exports = {
 	jelouGet,
 	ifStateClosed,
 	noOp,
+	nodeId,
 };

@@ -6,6 +6,7 @@
 //   node tools/scripts/e2e.js --n8n 1         only one line (also --n8n 2)
 //   node tools/scripts/e2e.js --no-build      test the existing dist/ as it is
 //   node tools/scripts/e2e.js --sequential-install   install missing runtimes one after the other
+//   node tools/scripts/e2e.js --suite ai      the AI stage (`npm run test:ai`): tests/n8n-<line>.ai.test.js
 //   anything else (e.g. --test-reporter=spec, --test-name-pattern=...) goes to `node --test`
 //
 // Steps: npm run build → npm pack (once) → install the missing pinned n8n
@@ -23,15 +24,17 @@ const { runNodeTests } = require('../harness/node-test');
 const { installHooks, isStopping } = require('../harness/procs');
 
 function parseArgs(argv) {
-	const out = { lines: [], build: true, parallelInstall: true, passthrough: [] };
+	const out = { lines: [], build: true, parallelInstall: true, suite: 'e2e', passthrough: [] };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		if (a === '--n8n') out.lines.push(argv[++i]);
 		else if (a.startsWith('--n8n=')) out.lines.push(a.slice(6));
 		else if (a === '--no-build') out.build = false;
 		else if (a === '--sequential-install') out.parallelInstall = false;
+		else if (a === '--suite') out.suite = argv[++i];
 		else out.passthrough.push(a);
 	}
+	if (!['e2e', 'ai'].includes(out.suite)) throw new Error(`--suite must be e2e or ai`);
 	if (out.lines.length === 0) out.lines = ['1', '2'];
 	out.lines = [...new Set(out.lines.map((l) => String(getRuntime(l).line)))];
 	return out;
@@ -53,7 +56,7 @@ async function main() {
 		}
 	};
 
-	const say = (s) => console.log(`[e2e] ${s}`);
+	const say = (s) => console.log(`[${args.suite}] ${s}`);
 	if (args.build) {
 		await phase('build', () => buildPackage({ print: say }));
 	}
@@ -74,7 +77,7 @@ async function main() {
 			if (isStopping()) return; // Ctrl-C: the signal handler exits
 			env[`E2E_INSTALL_ERROR_${l}`] = e.message;
 			console.error(
-				`[e2e] ERROR: ${getRuntime(l).name} could not be installed; its tests will fail.\n${e.message}`,
+				`[${args.suite}] ERROR: ${getRuntime(l).name} could not be installed; its tests will fail.\n${e.message}`,
 			);
 		}
 	};
@@ -86,14 +89,14 @@ async function main() {
 	}
 
 	const files = args.lines.map((l) =>
-		path.join(REPO_ROOT, 'tools', 'e2e', 'tests', `n8n-${l}.e2e.test.js`),
+		path.join(REPO_ROOT, 'tools', 'e2e', 'tests', `n8n-${l}.${args.suite}.test.js`),
 	);
 	for (const f of files) if (!fs.existsSync(f)) throw new Error(`missing test file ${f}`);
 	say(`running: node --test ${files.map((f) => path.relative(REPO_ROOT, f)).join(' ')}`);
 	const code = await phase('node --test', () => runNodeTests(files, args.passthrough, env));
 	fs.rmSync(packDir, { recursive: true, force: true });
 	console.log(
-		`[e2e] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(Date.now() - t0)}`,
+		`[${args.suite}] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(Date.now() - t0)}`,
 	);
 	process.exit(code);
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { cancelledError, toNodeError, type JelouTransport } from '../transport';
+import { redactDeep, toolErrorResult } from './tool';
 
 /** What an operation returns for one input item: one object, or several (one output item each). */
 export type OperationResult = IDataObject | IDataObject[];
@@ -23,6 +24,13 @@ export interface RunSettings {
 	 */
 	limiter?: { readonly limit: number };
 	redact?: (text: string) => string;
+	/** Whether results pass through `redact` too (every string, deeply), not only errors. */
+	redactOutput?: boolean;
+	/**
+	 * The node runs as an AI Agent's tool: a failed item becomes `{ error, hint }` (see
+	 * toolErrorResult) instead of an error, whatever "On Error" says.
+	 */
+	asTool?: boolean;
 }
 
 /**
@@ -50,10 +58,15 @@ export async function runForEachItem(
 		try {
 			const result = await handler(itemIndex);
 			const objects = Array.isArray(result) ? result : [result];
-			results[itemIndex] = objects.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+			results[itemIndex] = objects.map((json) => ({
+				json: settings.redactOutput && settings.redact ? redactDeep(json, settings.redact) : json,
+				pairedItem: { item: itemIndex },
+			}));
 		} catch (caught) {
 			const error = toNodeError(ctx.getNode(), caught, { itemIndex, redact: settings.redact });
-			if (continueOnFail) {
+			if (settings.asTool) {
+				results[itemIndex] = [{ json: toolErrorResult(error), pairedItem: { item: itemIndex } }];
+			} else if (continueOnFail) {
 				results[itemIndex] = [
 					{ json: { error: error.message }, error, pairedItem: { item: itemIndex } },
 				];

@@ -48,3 +48,31 @@ export function withoutWebhookSecret(integration: IDataObject): IDataObject {
 	delete output.authorization;
 	return output;
 }
+
+/**
+ * The keys of version 2's "Simplified" output, most used first: at most ten, as n8n's guidelines
+ * ask of a simplified output (a model reads every field it is given). The others stay available
+ * through "Selected Fields".
+ */
+export const SIMPLIFIED_KEYS = [
+	'conversationId',
+	'state',
+	'endedReason',
+	'roomId',
+	'botId',
+	'userId',
+	'userName',
+	'channel',
+	'startAt',
+	'endAt',
+] as const;
+
+/**
+ * The given keys of the flat record, in the order given, the conversation's ID first whether
+ * asked for or not; keys the record does not have are left out.
+ */
+export function pickFields(record: SimplifiedConversation, keys: readonly string[]): IDataObject {
+	const picked: IDataObject = { conversationId: record.conversationId };
+	for (const key of keys) if (key in record) picked[key] = record[key];
+	return picked;
+}

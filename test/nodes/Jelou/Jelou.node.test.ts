@@ -14,7 +14,9 @@ describe('Jelou node description', () => {
 	it('keeps the public names saved workflows rely on', () => {
 		expect(description.name).toBe('jelou');
 		expect(description.displayName).toBe('Jelou');
-		expect(description.version).toBe(1);
+		// Version 1 stays loadable (saved workflows store typeVersion 1); new nodes get 2.
+		expect(description.version).toEqual([1, 2]);
+		expect(description.defaultVersion).toBe(2);
 		expect(description.credentials).toEqual([
 			{ name: 'jelouApi', required: true, testedBy: 'jelouApiTest' },
 		]);
@@ -57,7 +59,11 @@ describe('Jelou node description', () => {
 	});
 
 	it('is usable as an AI tool, has light and dark icons and an operation subtitle', () => {
-		expect(description.usableAsTool).toBe(true);
+		const usable = description.usableAsTool;
+		expect(typeof usable === 'object' && usable.replacements?.description).toMatch(
+			/^Get, start and close the conversations/,
+		);
+		expect(JSON.stringify(usable)).not.toMatch(/integration/i);
 		expect(description.icon).toEqual({ light: 'file:jelou.svg', dark: 'file:jelou.dark.svg' });
 		expect(description.subtitle).toContain('$parameter["operation"]');
 	});

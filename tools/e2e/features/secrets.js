@@ -4,16 +4,30 @@
 const assert = require('node:assert/strict');
 const { test } = require('node:test');
 
-/** Every secret of the suite, labelled: [[label, value]]. */
-function secretsOf(ctx) {
+/** [label, secret] for every Jelou secret of the run (the wrong API key when the run has one). */
+function jelouSecrets(ctx) {
 	return [
 		['API key', ctx.secrets.apiKey],
+		['wrong API key', ctx.secrets.wrongApiKey],
 		['client secret', ctx.secrets.clientSecret],
 		['Basic token', ctx.basicToken],
 		["credential's signing secret", ctx.secrets.signingSecret],
 		['wrong signing secret', ctx.secrets.wrongSigningSecret],
 		['webhook secret', ctx.secrets.webhookSecret],
-	];
+	].filter(([, secret]) => secret !== undefined);
+}
+
+/** Fails, showing where, when one of `secrets` appears in `text`. */
+function assertNoSecret(text, where, secrets) {
+	for (const [label, secret] of secrets) {
+		assert.ok(secret.length >= 16, `${label} is a distinctive value`);
+		const at = text.indexOf(secret);
+		assert.equal(
+			at,
+			-1,
+			`${label} leaked into ${where}: ...${text.slice(Math.max(0, at - 200), at + 100)}...`,
+		);
+	}
 }
 
 function define(ctx) {
@@ -34,15 +48,8 @@ function define(ctx) {
 				),
 			);
 		}
-		for (const [label, secret] of secretsOf(ctx)) {
-			const at = text.indexOf(secret);
-			assert.equal(
-				at,
-				-1,
-				`${label} leaked into n8n's output: ...${text.slice(Math.max(0, at - 200), at + 100)}...`,
-			);
-		}
+		assertNoSecret(text, "n8n's output", jelouSecrets(ctx));
 	});
 }
 
-module.exports = { define, secretsOf };
+module.exports = { define, jelouSecrets, assertNoSecret };

@@ -5,7 +5,8 @@
 // sandbox log and to start `n8n start` once for the server-mode tests.
 //
 // Every feature file (tools/e2e/features/*.js) exports `workflows(ctx)` (the workflows it imports,
-// built once the sandbox and the credentials exist) and `define(ctx)` (its tests).
+// built once the sandbox and the credentials exist) and `define(ctx)` (its tests), and may export
+// `setup(ctx)` (run before the credentials are imported).
 
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
@@ -236,6 +237,8 @@ function createContext(rt, features) {
 			signingSecret: secrets.wrongSigningSecret,
 		});
 		ctx.triggerWebhookId = wf.webhookUuid(`trigger-${rt.line}`);
+		// A feature may start what it needs (e.g. the model server) and add credentials.
+		for (const feature of features) if (feature.setup) await feature.setup(ctx);
 		await n8n.importCredentials(Object.values(ctx.creds));
 		const workflows = [];
 		for (const feature of features)

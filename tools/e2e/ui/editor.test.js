@@ -554,7 +554,8 @@ for (const line of LINES) {
 					'Operation',
 					'Project ID',
 					'Conversation ID',
-					'Simplify',
+					// A node added now is version 2: Output (Simplified, Raw, Selected Fields).
+					'Output',
 				]) {
 					assert.ok(
 						labels.includes(label),
@@ -572,7 +573,7 @@ for (const line of LINES) {
 						description: /ID of the conversation to fetch/,
 						placeholder: 'e.g. 65a1f0c2e4b0a1b2c3d4e5f6',
 					},
-					simplify: { label: 'Simplify', description: /Whether to return a flat record/ },
+					output: { label: 'Output', description: /Which fields of the conversation to return/ },
 				};
 				for (const [param, want] of Object.entries(expected)) {
 					const item = paramItem(param);
@@ -800,8 +801,9 @@ for (const line of LINES) {
 					},
 					{ timeout: 15_000, message: 'the output panel shows the item as JSON' },
 				);
+				// Version 2's default Output is Simplified: the flat record, `conversationId` first.
 				for (const [key, value] of [
-					['_id', CONVERSATION],
+					['conversationId', CONVERSATION],
 					['state', 'closed'],
 					['endedReason', 'closed_by_operator'],
 					['startAt', '2026-01-15T10:30:00.000Z'],

@@ -9,6 +9,8 @@ const HOST = '127.0.0.1';
 const RETRY_AFTER_MODES = ['seconds', 'date', 'none'];
 // How integration endpoints answer: Jelou's docs show both on every integration page.
 const INTEGRATION_SHAPES = ['envelope', 'bare'];
+// Statuses errorRate may inject; 429 comes with the Retry-After of `retryAfterMode`.
+const FAULT_STATUS_CHOICES = [429, 500, 502, 503];
 
 const DEFAULTS = Object.freeze({
 	port: 0,
@@ -19,6 +21,7 @@ const DEFAULTS = Object.freeze({
 	latencyMs: 0,
 	rateLimit: 0,
 	errorRate: 0,
+	faultStatuses: Object.freeze([500, 502, 503]),
 	retryAfterMode: 'seconds',
 	integrationShape: 'envelope',
 	quiet: true,
@@ -31,6 +34,7 @@ const RUNTIME_KEYS = [
 	'latencyMs',
 	'rateLimit',
 	'errorRate',
+	'faultStatuses',
 	'retryAfterMode',
 	'integrationShape',
 	'quiet',
@@ -53,6 +57,17 @@ function normalizeRuntime(input, { rejectUnknown }) {
 				break;
 			case 'errorRate':
 				out.errorRate = checkNumber('errorRate', value, { min: 0, max: 1 });
+				break;
+			case 'faultStatuses':
+				if (
+					!Array.isArray(value) ||
+					value.length === 0 ||
+					!value.every((s) => FAULT_STATUS_CHOICES.includes(s))
+				)
+					throw new TypeError(
+						`faultStatuses must be a non-empty list of ${FAULT_STATUS_CHOICES.join(', ')}`,
+					);
+				out.faultStatuses = [...value];
 				break;
 			case 'retryAfterMode':
 				if (!RETRY_AFTER_MODES.includes(value))
@@ -83,6 +98,7 @@ module.exports = {
 	HOST,
 	RETRY_AFTER_MODES,
 	INTEGRATION_SHAPES,
+	FAULT_STATUS_CHOICES,
 	DEFAULTS,
 	RUNTIME_KEYS,
 	normalizeRuntime,

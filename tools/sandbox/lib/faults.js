@@ -1,12 +1,14 @@
 'use strict';
 
 // Fault switches applied to every non-control request, in this order: rate limit (sliding 1 s
-// window, 429 with the Retry-After form of `retryAfterMode`), error rate (deterministic 500,
-// 502, 503 in turn). Latency is applied by the HTTP layer when the answer is written.
+// window, 429 with the Retry-After form of `retryAfterMode`), error rate (deterministic: the
+// statuses of `faultStatuses`, 500, 502, 503 by default, in turn; an injected 429 carries a
+// Retry-After like the rate limit's). Latency is applied by the HTTP layer when the answer is written.
 
 const { apiError } = require('./answers');
+const { DEFAULTS } = require('./config');
 
-const FAULT_STATUSES = [500, 502, 503];
+const FAULT_STATUSES = DEFAULTS.faultStatuses;
 
 /**
  * @param {object} runtime  the live settings object (read on every request)
@@ -43,14 +45,15 @@ function createFaults(runtime, clock) {
 		faultCounter += 1;
 		const eps = 1e-9;
 		if (Math.floor(faultCounter * rate + eps) > Math.floor((faultCounter - 1) * rate + eps)) {
-			const status = FAULT_STATUSES[faultsServed % FAULT_STATUSES.length];
+			const statuses = runtime.faultStatuses || FAULT_STATUSES;
+			const status = statuses[faultsServed % statuses.length];
 			faultsServed += 1;
 			return status;
 		}
 		return 0;
 	}
 
-	function rateLimitAnswer() {
+	function retryAfterHeaders() {
 		const headers = {};
 		if (runtime.retryAfterMode === 'seconds') headers['retry-after'] = '1';
 		else if (runtime.retryAfterMode === 'date') {
@@ -58,13 +61,17 @@ function createFaults(runtime, clock) {
 				Math.ceil((clock.date() + 1000) / 1000) * 1000,
 			).toUTCString();
 		}
+		return headers;
+	}
+
+	function rateLimitAnswer() {
 		return apiError(
 			429,
 			'TOO_MANY_REQUESTS',
 			'rate_limit_exceeded',
 			`Rate limit exceeded: at most ${runtime.rateLimit} requests per second. Retry after 1 second.`,
 			{},
-			headers,
+			retryAfterHeaders(),
 		);
 	}
 
@@ -72,6 +79,16 @@ function createFaults(runtime, clock) {
 	function faultFor(now) {
 		if (overRateLimit(now)) return rateLimitAnswer();
 		const status = injectedFaultStatus();
+		if (status === 429) {
+			return apiError(
+				429,
+				'TOO_MANY_REQUESTS',
+				'rate_limit_exceeded',
+				`Injected fault (errorRate ${runtime.errorRate}): HTTP 429. Retry after 1 second.`,
+				{},
+				retryAfterHeaders(),
+			);
+		}
 		if (status) {
 			return apiError(
 				status,

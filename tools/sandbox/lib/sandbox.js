@@ -65,8 +65,10 @@ function createSandbox(options = {}) {
 		const normalized = normalizeRuntime(changes || {}, { rejectUnknown: true });
 		const limitChanged =
 			normalized.rateLimit !== undefined && normalized.rateLimit !== runtime.rateLimit;
+		// A new rate or a new list of statuses starts the injected faults over.
 		const rateChanged =
-			normalized.errorRate !== undefined && normalized.errorRate !== runtime.errorRate;
+			(normalized.errorRate !== undefined && normalized.errorRate !== runtime.errorRate) ||
+			normalized.faultStatuses !== undefined;
 		Object.assign(runtime, normalized);
 		ctx.faults.settingsChanged({ limitChanged, rateChanged });
 		return { ...runtime };

@@ -118,6 +118,24 @@ describe('sandbox: faults', { timeout: 60000 }, () => {
 		assert.equal((await get(sb)).status, 200);
 	});
 
+	it('faultStatuses chooses the injected statuses: 429 comes with Retry-After, the cycle restarts', async () => {
+		sb.configure({ errorRate: 1, faultStatuses: [429] });
+		const limited = [await get(sb), await get(sb)];
+		assert.deepEqual(
+			limited.map((r) => [r.status, r.headers['retry-after'], r.json.error.key]),
+			[
+				[429, '1', 'rate_limit_exceeded'],
+				[429, '1', 'rate_limit_exceeded'],
+			],
+		);
+		sb.configure({ faultStatuses: [503, 500] });
+		assert.deepEqual([(await get(sb)).status, (await get(sb)).status], [503, 500]);
+		assert.throws(() => sb.configure({ faultStatuses: [404] }), /faultStatuses must be/);
+		assert.throws(() => sb.configure({ faultStatuses: [] }), /faultStatuses must be/);
+		sb.configure({ errorRate: 0, faultStatuses: [500, 502, 503] });
+		assert.equal((await get(sb)).status, 200);
+	});
+
 	it('configure validates its input', () => {
 		assert.throws(() => sb.configure({ errorRate: 2 }), /errorRate/);
 		assert.throws(() => sb.configure({ latencyMs: -1 }), /latencyMs/);
