@@ -85,7 +85,7 @@ const SLOW_START_EXIT = 1.3;
 const LARGEST_GROWTH = 1.25;
 
 /** Share of the gradient's step taken each round: smooths out one noisy round. */
-const SMOOTHING = 0.5;
+const SMOOTHING = 0.75;
 
 /** Share of the limit that must have been in flight in a round for the limit to grow. */
 const USED_SHARE = 0.8;
@@ -120,14 +120,14 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 	/** The limit as a real number; `limit` is its floor. */
 	private value: number;
 
-	private slowStart = true;
-
-	/** Fastest answer seen: the latency of an unloaded server (and n8n). */
+	/** Fastest round median (or probe answer) seen: the latency of an unloaded server and n8n. */
 	private baseMs = Number.POSITIVE_INFINITY;
+	private slowStart = true;
 	private open = 0;
 
-	/** Latencies of the successes of the current round. */
+	/** Latencies of the successes of the current round: Jelou's share, and as measured. */
 	private round: number[] = [];
+	private roundRaw: number[] = [];
 
 	/** When the current round began, and the answers a second of the last rounds. */
 	private roundOpenedAt: number;
@@ -204,9 +204,8 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 		if (outcome !== 'success') return;
 		// An answer to a request sent under an older limit describes that limit, not this one.
 		if (ticket.startedAt < this.roundStart) return;
-		const latency = Math.max(0, now - ticket.startedAt - this.threadWait(ticket));
-		if (latency < this.baseMs) this.baseMs = latency;
-		this.round.push(latency);
+		this.roundRaw.push(now - ticket.startedAt);
+		this.round.push(Math.max(0, now - ticket.startedAt - this.threadWait(ticket)));
 		const probing = this.probeResume !== undefined;
 		if (this.round.length >= (probing ? PROBE_LIMIT : Math.max(MIN_ROUND_SAMPLES, this.limit)))
 			this.endRound(now);
@@ -222,7 +221,7 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 		const samples = this.thread.samples - (ticket.threadSamples ?? 0);
 		if (samples <= 0) return this.thread.latest;
 		const mean = (this.thread.total - (ticket.threadTotal ?? 0)) / samples;
-		return Math.min(mean, this.thread.latest);
+		return mean;
 	}
 
 	private onThrottled(now: number): void {
@@ -237,23 +236,32 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 	}
 
 	private endRound(now: number): void {
+		const latency = median(this.round);
+		// The unloaded latency is the fastest round's median (of a probe: its fastest answer), not
+		// the fastest answer seen: what the node measures also holds n8n's own time per request,
+		// which varies by tens of milliseconds on a busy machine, and one lucky answer would make
+		// every ordinary round look loaded.
+		// Measured as it is, n8n's share included: subtracting an estimate could only make it
+		// too small, and every round would then look loaded.
+		const probing = this.probeResume !== undefined;
+		const unloaded = probing ? Math.min(...this.roundRaw) : median(this.roundRaw);
+		this.baseMs = Math.min(this.baseMs, unloaded);
 		if (this.probeResume !== undefined) {
-			// The probe's answers already lowered the unloaded latency in `end`.
 			const resume = this.probeResume;
 			this.probeResume = undefined;
 			this.setValue(resume, now);
 			return;
 		}
-		// Measuring the unloaded latency again costs a round at 2 in flight; it is worth it only
-		// when Jelou's latency has risen (the unloaded latency may be stale or overstated).
-		if (now >= this.nextProbeAt && this.lastRatio > SLOW_START_EXIT) {
+		// Measuring the unloaded latency costs a round at 2 in flight: done after the first round
+		// (cheap while few are in flight; the first round's median is of a loaded server), and
+		// later only when Jelou's latency has risen (it may be stale or overstated).
+		if (now >= this.nextProbeAt && (this.probes === 0 || this.lastRatio > SLOW_START_EXIT)) {
 			this.probes++;
 			this.nextProbeAt = now + (this.probes === 1 ? PROBE_AGAIN_MS : PROBE_EVERY_MS);
 			this.probeResume = this.value;
 			this.setValue(PROBE_LIMIT, now);
 			return;
 		}
-		const latency = median(this.round);
 		const elapsed = now - this.roundOpenedAt;
 		if (elapsed > 0)
 			this.rates = [...this.rates, this.round.length / elapsed].slice(-DELIVERY_ROUNDS);
@@ -261,7 +269,7 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 		// With one request in flight there is no queue of ours at the server: whatever it answers
 		// then is its unloaded latency, even if it has become slower since the fastest answer (a
 		// server that became slower for good cuts the limit down to 1, and this lets it recover).
-		if (this.roundPeak <= 1) this.baseMs = Math.min(...this.round);
+		if (this.roundPeak <= 1) this.baseMs = median(this.roundRaw);
 		const ratio = latency / Math.max(this.baseMs, LATENCY_FLOOR_MS);
 		this.lastRatio = ratio;
 
@@ -294,6 +302,7 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 		const changed = Math.floor(Math.min(this.ceiling, Math.max(1, next))) !== this.limit;
 		this.value = Math.min(this.ceiling, Math.max(1, next));
 		this.round = [];
+		this.roundRaw = [];
 		this.roundOpenedAt = now;
 		this.roundPeak = this.open;
 		// After a cut, answers still coming from requests sent under the higher limit would cut
