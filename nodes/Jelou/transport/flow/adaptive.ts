@@ -9,9 +9,9 @@
  * - Only Jelou's latency counts. The time the node measures is Jelou's latency plus the wait for
  *   n8n's one thread, which grows with the answers in flight like an overloaded server's latency;
  *   that wait is measured (thread.ts) and subtracted from every answer before it is judged.
- * - The unloaded latency is the fastest answer seen (TCP's minimum round-trip time, as in Vegas
- *   and BBR), measured again in short rounds at 2 in flight (BBR's ProbeRTT, `probeResume`) when
- *   Jelou's latency has begun to rise.
+ * - The unloaded latency is the fastest round median seen (TCP's minimum round-trip time, as in
+ *   Vegas and BBR, made robust to n8n's noise), measured again in short rounds at 2 in flight
+ *   (BBR's ProbeRTT, `probeResume`) after the first round and when latency has risen.
  * - Delivery rate (BBR): the limit does not grow beyond `DELIVERY_GAIN` × the most answers a
  *   second seen × the unloaded latency. Once more in flight no longer brings more answers a
  *   second (n8n's thread is the bottleneck), more is not worth sending.
@@ -23,8 +23,7 @@
  *   0.7, at most once per round, and afterwards grows by at most one a round. The request rate
  *   after a 429 is the pacer's job (pacer.ts); this limit only keeps the number in flight sensible.
  * - The limit grows only in rounds where it was actually used (TCP's congestion window
- *   validation), so a run held back by the pacer or by slow items does not build up a limit it
- *   never tested.
+ *   validation): a run held back by the pacer builds up no limit it never tested.
  *
  * Pure: the clock and n8n's thread delay are injected and nothing here starts a timer, so tests
  * drive it with a simulated server, a simulated n8n thread and a fake clock.
@@ -212,16 +211,13 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 	}
 
 	/**
-	 * How long this request's answer waited for n8n's thread: the delay measured last, but no more
-	 * than the mean delay while the request was in flight. Too little only slows the climb; too
-	 * much would make Jelou look faster than it is (an answer that came after a busy spell found
-	 * the thread free, hence the latest measure bounds the mean).
+	 * How long this request's answer waited for n8n's thread: the mean delay measured while it was
+	 * in flight (the latest one, for a request shorter than one measurement).
 	 */
 	private threadWait(ticket: RequestTicket): number {
 		const samples = this.thread.samples - (ticket.threadSamples ?? 0);
 		if (samples <= 0) return this.thread.latest;
-		const mean = (this.thread.total - (ticket.threadTotal ?? 0)) / samples;
-		return mean;
+		return (this.thread.total - (ticket.threadTotal ?? 0)) / samples;
 	}
 
 	private onThrottled(now: number): void {
