@@ -447,7 +447,7 @@ the median, the spread (fastest–slowest) and the 1-minute load average at the 
 Charts are drawn by the bench itself (\`tools/bench/lib/svg.js\`) next to this file.
 
 The server is a small front (\`tools/bench/lib/front.js\`) in its own process, pinned to its own
-core with \`taskset\` where the machine has two cores or more (n8n then runs on the others). It
+core with \`taskset\` where the machine has two cores or more (n8n may use any core). It
 answers the bench's Gets itself, with the sandbox's own generated conversations, and forwards
 anything else to the sandbox. It shapes the server: a fixed latency, or a latency that grows with
 the requests in flight (20 ms + 2 ms per request), and a sliding one-second rate limit answered
