@@ -26,9 +26,10 @@ const USAGE = `Usage: npm run bench -- [options]   (or: node tools/bench/run.js 
   --n8n <1|2|1,2>        which pinned n8n runtime(s) to run in (default 1,2)
   --reps <k[,k2]>        repetitions of every run, median and spread reported (default 3);
                          a list gives each n8n line of --n8n its own count
-  --only <list>          scenarios to run: latency,throttled,rate100,load,zero (default all)
+  --only <list>          scenarios to run: latency,slow,throttled,rate100,load,zero (default all)
   --n <items>            items in the latency run (default 1000)
   --latency <ms>         server latency in the latency and throttled runs (default 50)
+  --slow-latency <ms>    server latency in the slow run (default 200)
   --rate <req/s>         limit in the throttled run (default 20)
   --throttle-n <items>   items in the throttled run (default 400)
   --rate100-n <items>    items in the 100 requests/s run (default 5000)
@@ -52,6 +53,7 @@ function parseArgs(argv) {
 	const out = {
 		n: 1000,
 		latency: 50,
+		slowLatency: 200,
 		rate: 20,
 		throttleN: 400,
 		rate100N: 5000,
@@ -99,6 +101,9 @@ function parseArgs(argv) {
 			case '--latency':
 				out.latency = num(a, next(), 0, 10_000);
 				break;
+			case '--slow-latency':
+				out.slowLatency = num(a, next(), 0, 10_000);
+				break;
 			case '--rate':
 				out.rate = Math.floor(num(a, next(), 1, 100_000));
 				break;
@@ -112,13 +117,13 @@ function parseArgs(argv) {
 				out.loadN = Math.floor(num(a, next(), 1, 100_000));
 				break;
 			case '--load-sweep':
-				out.loadSweep = list(a, next(), 1, 50);
+				out.loadSweep = list(a, next(), 1, 200);
 				break;
 			case '--zero-n':
 				out.zeroN = list(a, next(), 1, 100_000);
 				break;
 			case '--concurrency':
-				out.concurrency = list(a, next(), 1, 50);
+				out.concurrency = list(a, next(), 1, 200);
 				break;
 			case '--reps':
 				out.repsList = list(a, next(), 1, 9);
@@ -247,7 +252,7 @@ async function benchLine(line, args, sb, tgz) {
 							? ` (×${(row.nodeMs / r.idealMs).toFixed(2)} of ideal)`
 							: '') +
 						`, failed ${row.failed}, ${row.requests ?? '?'} requests (${row.throttled ?? '?'}× 429), peak in flight ${row.peakInFlight ?? '?'}` +
-						`, server latency p50/p95 ${row.latency.p50 ?? '?'}/${row.latency.p95 ?? '?'} ms, peak RSS ${Number(row.peakRssMb).toFixed(0)} MB` +
+						`, server latency set p50/p95 ${row.latency.p50 ?? '?'}/${row.latency.p95 ?? '?'} ms, measured ${row.latency.measuredP50 ?? '?'}/${row.latency.measuredP95 ?? '?'} ms, peak RSS ${Number(row.peakRssMb).toFixed(0)} MB` +
 						`, output ${row.outputOk ? 'OK' : `NOT OK (${row.outputText})`}; load ${load1.toFixed(2)}`,
 				);
 			}

@@ -4,18 +4,18 @@ import { nodeOptions } from '../helpers/fields';
 
 /**
  * Request settings shared by every operation; read once per run, from the first item. The
- * defaults repeat DEFAULT_TRANSPORT_SETTINGS (and DEFAULT_FIXED_CONCURRENCY) as literals (n8n's lint wants literals); a unit test
- * keeps the two equal.
+ * defaults and the largest Concurrency repeat DEFAULT_TRANSPORT_SETTINGS, DEFAULT_FIXED_CONCURRENCY
+ * and MAX_CONCURRENCY as literals (n8n's lint wants literals); a unit test keeps them equal.
  */
 export const optionsCollection: INodeProperties = nodeOptions([
 	{
 		displayName: 'Concurrency',
 		name: 'concurrency',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 50 },
+		typeOptions: { minValue: 1, maxValue: 200 },
 		default: 10,
 		description:
-			'A fixed number of requests to Jelou in flight at once (1 to 50; 1 sends one at a time). Without this option the node finds the number by itself: it starts with 10, measures how fast Jelou answers when not loaded, raises the number while answers stay within 1.6 × that time, lowers it when they slow down or Jelou throttles (429), and never goes above 100. Output order always follows input order. After a 429 the node also paces its requests to the rate Jelou accepts.',
+			'How many requests to send to Jelou at once (1 to 200; 1 sends one at a time). Leave it out and the node goes as fast as n8n can handle the answers, and slows down by itself when Jelou answers more slowly or asks it to wait (429). Set a number to cap the load on Jelou yourself, e.g. a low one when other systems share your Jelou limits. Output order always follows input order.',
 	},
 	{
 		displayName: 'Max Retries',

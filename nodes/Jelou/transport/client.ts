@@ -17,9 +17,8 @@ import { encodePathSegment, normalizeBaseUrl } from '../helpers/ids';
 import { readAnswer } from './answers';
 import { JelouRequestError, cancelledError, withAttempts } from './errors';
 import { networkError } from './network';
-import { AdaptiveConcurrency } from './adaptive';
-import { FixedConcurrency, type ConcurrencyLimit } from './concurrency';
-import { RequestPacer, realClock, type TransportClock } from './pacer';
+import { realClock, type TransportClock } from './clock';
+import { createFlowControl, type ConcurrencyLimit, type RequestPacer } from './flow';
 import { DEFAULT_TRANSPORT_SETTINGS, type JelouRequest, type TransportSettings } from './request';
 
 /**
@@ -103,7 +102,7 @@ export class JelouTransport {
 			DEFAULT_JELOU_MESSAGING_URL,
 		);
 		const merged = { ...DEFAULT_TRANSPORT_SETTINGS, ...settings };
-		const clock = merged.clock ?? realClock;
+		const flow = createFlowControl({ concurrency: merged.concurrency, clock: merged.clock });
 		return new JelouTransport(
 			deliver,
 			signal,
@@ -112,10 +111,8 @@ export class JelouTransport {
 			typeof credentials.signingSecret === 'string' && credentials.signingSecret !== '',
 			collectSecrets(credentials),
 			merged,
-			new RequestPacer(1000, clock),
-			merged.concurrency === undefined
-				? new AdaptiveConcurrency({ now: clock.now })
-				: new FixedConcurrency(merged.concurrency, clock.now),
+			flow.pacer,
+			flow.limiter,
 		);
 	}
 

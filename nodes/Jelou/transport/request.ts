@@ -1,6 +1,6 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
-import type { TransportClock } from './pacer';
+import type { TransportClock } from './clock';
 
 /** What one call to Jelou asks of the transport, and the settings of one execution's transport. */
 
@@ -40,7 +40,7 @@ export interface JelouRequest {
 export interface TransportSettings {
 	/**
 	 * Items in flight at once, fixed (the user's Concurrency option). Unset: adaptive, the limit is
-	 * found while the run goes (adaptive.ts).
+	 * found while the run goes (flow/adaptive.ts).
 	 */
 	concurrency?: number;
 	/** Per-request time-out in milliseconds; 0 means n8n's default. */
@@ -54,8 +54,6 @@ export interface TransportSettings {
 	/** Where the time and the waits come from; the real clock unless a test hands in its own. */
 	clock?: TransportClock;
 }
-
-export const MAX_CONCURRENCY = 50;
 
 /** What the Concurrency option shows when the user adds it (today's fixed default). */
 export const DEFAULT_FIXED_CONCURRENCY = 10;

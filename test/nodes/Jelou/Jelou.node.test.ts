@@ -3,6 +3,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { Jelou } from '../../../nodes/Jelou/Jelou.node';
 import {
 	DEFAULT_FIXED_CONCURRENCY,
+	MAX_CONCURRENCY,
 	DEFAULT_TRANSPORT_SETTINGS,
 } from '../../../nodes/Jelou/transport';
 import codex from '../../../nodes/Jelou/Jelou.node.json';
@@ -83,6 +84,9 @@ describe('Jelou node description', () => {
 		// Unset, the node adapts; added, the option starts at today's fixed default.
 		expect(DEFAULT_TRANSPORT_SETTINGS.concurrency).toBeUndefined();
 		expect(defaults.concurrency).toBe(DEFAULT_FIXED_CONCURRENCY);
+		// One ceiling for a set Concurrency and the adaptive limit alike.
+		const concurrency = options.find((o) => o.name === 'concurrency');
+		expect(concurrency?.typeOptions?.maxValue).toBe(MAX_CONCURRENCY);
 	});
 
 	it('has a codex with categories and a documentation link', () => {

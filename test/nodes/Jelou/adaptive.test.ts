@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { Jelou } from '../../../nodes/Jelou/Jelou.node';
-import { ADAPTIVE_CEILING } from '../../../nodes/Jelou/transport/adaptive';
+import { MAX_CONCURRENCY as ADAPTIVE_CEILING } from '../../../nodes/Jelou/transport/flow';
 import { closedConversation, envelope } from '../../fixtures/conversations';
 import { apiKeyCredentials, runNode } from '../../support/context';
 

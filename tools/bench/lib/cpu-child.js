@@ -10,7 +10,7 @@
 //          (splits n8n-core/axios's share from the node's own code)
 //   plain  node:http with a keep-alive agent in a plain pool, JSON.parse of each body
 //   plainNew  the same with a new connection for every request (what n8n-core does)
-//   jelouAdaptive  the node without the Concurrency option (adaptive limit, up to 100)
+//   jelouAdaptive  the node without the Concurrency option (adaptive limit, up to 200)
 //
 // Input: argv[2] = JSON { baseUrl, apiKey, projectId, n, concurrency, rounds, warmupN }.
 // Output: one JSON line on stdout.

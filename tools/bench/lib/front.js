@@ -1,17 +1,24 @@
 'use strict';
-// A small HTTP front in front of the Jelou sandbox, for the benchmark only: it shapes how the
-// "server" behaves under load, which the sandbox itself does not model, and keeps its own log.
+// The bench's server: a small HTTP front in front of the Jelou sandbox, for the benchmark only. It
+// shapes how the "server" behaves under load, which the sandbox itself does not model, and keeps
+// its own log with each request's latency as measured here (arrival to the last byte written).
 //
 //   latencyMs + perInFlightMs × (requests in flight when this one arrives, itself included)
 //       e.g. 20 + 2 × n: a server whose latency grows with load
 //   rateLimit requests in any sliding second, the rest answered 429 + Retry-After: 1, either
 //       at once (throttle: 'instant') or after the latency (throttle: 'after-latency')
 //
-// Everything else is forwarded to the sandbox (latency 0, no limit there) over a keep-alive
-// agent, so answers are the sandbox's own. Runs in the bench's sandbox child process, so its CPU
-// is not counted in the process being measured.
+// The bench's own requests (GET of a generated conversation `gen-<i>` with the sandbox's API key)
+// are answered here with the sandbox's own generated conversation and envelope, without a hop:
+// a proxy would double the server's work per request, and on a small machine the server must
+// not be what slows down. Everything else is forwarded to the sandbox (latency 0, no limit there)
+// over a keep-alive agent. Runs in the bench's sandbox child process (pinned to its own core where
+// the machine allows, see sandbox-client.js), so its CPU is not counted in the process measured.
 
 const http = require('node:http');
+
+const { generatedConversation } = require('../../sandbox/server.js');
+const { jsonAnswer, successBody } = require('../../sandbox/lib/answers');
 
 const GEN = /\/conversations\/gen-(\d+)(?:\?|$)/;
 
@@ -32,7 +39,17 @@ function throttleBody(rate) {
 	});
 }
 
-async function startFront(upstreamUrl) {
+/** The sandbox's own answer to a Get of `gen-<i>`, or undefined for anything else. */
+function directAnswer(req, apiKey) {
+	if (req.method !== 'GET' || !apiKey || req.headers['x-api-key'] !== apiKey) return undefined;
+	const m = /\/external-support\/[^/]+\/conversations\/(gen-\d+)$/.exec(req.url || '');
+	const conv = m && generatedConversation(m[1]);
+	return conv
+		? jsonAnswer(200, successBody('Conversation retrieved successfully', conv))
+		: undefined;
+}
+
+async function startFront(upstreamUrl, { apiKey } = {}) {
 	const upstream = new URL(upstreamUrl);
 	// At most 256 connections to the sandbox: 10,000 requests at once (HTTP Request at its
 	// defaults) would otherwise overflow the sandbox's listen backlog and fail with resets that
@@ -44,7 +61,7 @@ async function startFront(upstreamUrl) {
 	let inFlight = 0;
 	let peakInFlight = 0;
 	let t0 = Date.now();
-	/** [ms since clear, status, gen index or -1, latency assigned] per request. */
+	/** [ms since clear, status, gen index or -1, latency assigned, latency measured] per request. */
 	let log = [];
 	/** [ms since clear, requests in flight] at every change. */
 	let series = [];
@@ -59,10 +76,12 @@ async function startFront(upstreamUrl) {
 		const arrived = Date.now();
 		change(+1);
 		let finished = false;
+		let entry;
 		const finish = () => {
 			if (finished) return;
 			finished = true;
 			change(-1);
+			if (entry) entry[4] = Date.now() - arrived;
 		};
 		res.once('finish', finish);
 		res.once('close', finish);
@@ -87,8 +106,21 @@ async function startFront(upstreamUrl) {
 			else setTimeout(send, latency);
 			return;
 		}
-		const entry = [arrived - t0, 0, index, latency];
+		entry = [arrived - t0, 0, index, latency, NaN];
 		log.push(entry);
+		const direct = directAnswer(req, apiKey);
+		if (direct) {
+			req.resume();
+			entry[1] = direct.status;
+			setTimeout(
+				() => {
+					res.writeHead(direct.status, direct.headers);
+					res.end(direct.body);
+				},
+				Math.max(0, latency - (Date.now() - arrived)),
+			);
+			return;
+		}
 		const chunks = [];
 		req.on('data', (c) => chunks.push(c));
 		req.on('end', () => {
@@ -152,9 +184,10 @@ async function startFront(upstreamUrl) {
 			const ok = new Uint8Array(n);
 			const okCount = new Uint32Array(n);
 			const latencies = [];
+			const measured = [];
 			let other = 0;
 			let duplicateOk = 0;
-			for (const [, status, i, latency] of log) {
+			for (const [, status, i, latency, took] of log) {
 				byStatus[status] = (byStatus[status] || 0) + 1;
 				if (i < 0 || i >= n) {
 					other++;
@@ -165,6 +198,7 @@ async function startFront(upstreamUrl) {
 					ok[i] = 1;
 					if (++okCount[i] === 2) duplicateOk++;
 					latencies.push(latency);
+					if (Number.isFinite(took)) measured.push(took);
 				}
 			}
 			let okIds = 0;
@@ -174,10 +208,9 @@ async function startFront(upstreamUrl) {
 				if (attempts[i] > maxAttempts) maxAttempts = attempts[i];
 			}
 			latencies.sort((a, b) => a - b);
-			const pct = (p) =>
-				latencies.length
-					? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]
-					: 0;
+			measured.sort((a, b) => a - b);
+			const pct = (p, list = latencies) =>
+				list.length ? list[Math.min(list.length - 1, Math.floor(p * list.length))] : 0;
 			const spanMs = log.length ? log[log.length - 1][0] - log[0][0] : 0;
 			return {
 				total: log.length,
@@ -189,10 +222,13 @@ async function startFront(upstreamUrl) {
 				otherRequests: other,
 				peakInFlight,
 				spanMs,
+				// Set: what the front's model gave each request; measured: arrival to last byte.
 				latency: {
 					p50: pct(0.5),
 					p95: pct(0.95),
 					max: latencies.length ? latencies[latencies.length - 1] : 0,
+					measuredP50: pct(0.5, measured),
+					measuredP95: pct(0.95, measured),
 				},
 			};
 		},

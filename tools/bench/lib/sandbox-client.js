@@ -4,16 +4,17 @@
 
 const path = require('node:path');
 const { spawnTracked, stop } = require('../../harness/procs');
+const { pinned } = require('./cores');
 
 async function startSandboxProcess(options = {}, { timeoutMs = 20_000 } = {}) {
-	const child = spawnTracked(
-		process.execPath,
-		[path.join(__dirname, 'sandbox-proc.js'), JSON.stringify(options)],
-		{
-			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-			name: 'bench sandbox',
-		},
-	);
+	const [cmd, args] = pinned('server', process.execPath, [
+		path.join(__dirname, 'sandbox-proc.js'),
+		JSON.stringify(options),
+	]);
+	const child = spawnTracked(cmd, args, {
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		name: 'bench sandbox',
+	});
 	const pending = new Map();
 	let seq = 0;
 	let info;

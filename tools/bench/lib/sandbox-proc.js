@@ -18,7 +18,7 @@ async function main() {
 	const sb = await startSandbox({ port: 0, quiet: true, maxRequestLog: 1_000_000, ...opts });
 	// With `front: true` the bench talks to tools/bench/lib/front.js, which shapes latency and
 	// throttling and keeps the log; the sandbox behind it answers at once.
-	const front = withFront ? await startFront(sb.url) : undefined;
+	const front = withFront ? await startFront(sb.url, { apiKey: sb.apiKey }) : undefined;
 
 	// Requests being answered right now (the sandbox delays each answer by latencyMs): the
 	// peak is the concurrency the client really used.

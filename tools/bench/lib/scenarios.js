@@ -15,6 +15,7 @@ const { jelouWorkflow, httpRequestWorkflow } = require('./workflows');
 
 const SCENARIOS = {
 	latency: 'Latency 50 ms, no limit',
+	slow: 'Latency 200 ms (an internet round trip), no limit',
 	throttled: 'Throttled 20 requests/s',
 	rate100: 'Throttled 100 requests/s, 5,000 items',
 	load: 'Latency that grows with load (20 ms + 2 ms per request in flight)',
@@ -110,6 +111,28 @@ function plan({ args, credential, sb, httpVersion }) {
 				x: c,
 			});
 		}
+	}
+
+	if (want('slow')) {
+		const { n, slowLatency: latency } = args;
+		const server = { latencyMs: latency, perInFlightMs: 0, rateLimit: 0 };
+		const base = { scenario: 'slow', n, server, idealMs: latency, idealText: 'one latency' };
+		runs.push({
+			...base,
+			id: 'BenchSlowJelouDf',
+			wf: jelou('BenchSlowJelouDf', n),
+			label: 'Jelou, defaults (adaptive)',
+			kind: 'jelou',
+			target: true,
+		});
+		runs.push({
+			...base,
+			id: 'BenchSlowHttpDf0',
+			wf: http('BenchSlowHttpDf0', n),
+			label: `${H}, defaults (all at once)`,
+			kind: 'http',
+			target: true,
+		});
 	}
 
 	if (want('throttled')) {

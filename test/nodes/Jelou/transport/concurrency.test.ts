@@ -1,8 +1,10 @@
-import { ADAPTIVE_CEILING, AdaptiveConcurrency } from '../../../../nodes/Jelou/transport/adaptive';
+import { AdaptiveConcurrency } from '../../../../nodes/Jelou/transport/flow/adaptive';
 import {
 	FixedConcurrency,
+	MAX_CONCURRENCY as ADAPTIVE_CEILING,
 	type ConcurrencyLimit,
-} from '../../../../nodes/Jelou/transport/concurrency';
+} from '../../../../nodes/Jelou/transport/flow/limit';
+import type { ThreadDelay } from '../../../../nodes/Jelou/transport/flow/thread';
 
 /**
  * A discrete-event simulation: a client that works through `items` the way the node's runner
@@ -30,7 +32,7 @@ interface SimResult {
 }
 
 function simulate(
-	makeLimit: (now: () => number) => ConcurrencyLimit,
+	makeLimit: (now: () => number, thread: ThreadDelay) => ConcurrencyLimit,
 	server: ServerModel,
 	items: number,
 	/**
@@ -47,13 +49,38 @@ function simulate(
 	let threadFreeAt = 0;
 	let clock = 0;
 	const now = () => clock;
-	const limit = makeLimit(now);
 	type Event = { at: number; seq: number; run: () => void };
 	const events: Event[] = [];
 	let seq = 0;
 	const schedule = (at: number, run: () => void) => {
 		events.push({ at, seq: seq++, run });
 	};
+	// n8n's thread delay as the node measures it (thread.ts): a timer due every 5 ms waits on
+	// the one thread behind the answers queued before it, and how late it runs is the delay.
+	let ticking = false;
+	let serverOpen = 0;
+	const thread = {
+		total: 0,
+		samples: 0,
+		latest: 0,
+		watch(busy: () => boolean) {
+			if (ticking || !oneThread) return;
+			ticking = true;
+			const tick = (due: number) =>
+				schedule(due, () => {
+					const ranAt = Math.max(clock, threadFreeAt);
+					schedule(ranAt, () => {
+						thread.latest = ranAt - due;
+						thread.total += thread.latest;
+						thread.samples++;
+						if (busy()) tick(ranAt + 5);
+						else ticking = false;
+					});
+				});
+			tick(clock + 5);
+		},
+	};
+	const limit = makeLimit(now, thread);
 	const result: SimResult = {
 		totalMs: 0,
 		latencies: [],
@@ -66,7 +93,6 @@ function simulate(
 	let next = 0;
 	let done = 0;
 	let itemsInFlight = 0;
-	let serverOpen = 0;
 	const retries: number[] = [];
 
 	const send = (item: number) => {
@@ -132,7 +158,8 @@ function simulate(
 	return result;
 }
 
-const adaptive = (now: () => number) => new AdaptiveConcurrency({ now });
+const adaptive = (now: () => number, thread: ThreadDelay) =>
+	new AdaptiveConcurrency({ now, thread });
 const fixed = (n: number) => (now: () => number) => new FixedConcurrency(n, now);
 
 /** Time-weighted mean of requests in flight between `from` and `to`. */
@@ -193,9 +220,9 @@ describe('AdaptiveConcurrency', () => {
 		expect(run.peakInFlight).toBe(ADAPTIVE_CEILING);
 		expect(Math.max(...run.limits.map(([, l]) => l))).toBe(ADAPTIVE_CEILING);
 		// Slow start: the ceiling is reached within a few rounds (10, the probe at 2, then
-		// 10 → 20 → 40 → 80 → 100).
+		// 10 → 20 → 40 → 80 → 160 → 200).
 		const reached = run.limits.find(([, l]) => l === ADAPTIVE_CEILING);
-		expect(reached?.[0]).toBeLessThanOrEqual(6 * 50);
+		expect(reached?.[0]).toBeLessThanOrEqual(7 * 50);
 		// 3000 items at 100 in flight take 1.5 s; the ramp costs only a few rounds more.
 		expect(run.totalMs).toBeLessThanOrEqual(1.25 * 1500);
 	});
@@ -244,11 +271,37 @@ describe('AdaptiveConcurrency', () => {
 		expect(run.totalMs).toBeLessThanOrEqual(1.1 * 3000 * 2);
 	});
 
-	it('measures the unloaded latency in its first round, from the fastest answer', () => {
+	it("climbs when the rise in latency is n8n's own thread, not the server's", () => {
+		// The server answers every request in 50 ms whatever the load; n8n spends 2 ms of its one
+		// thread on each answer, so it can handle 500 answers a second and needs about 25 + the
+		// queue in flight to stay busy. What the node measures rises with the number in flight
+		// (answers wait for the thread), but the delay of n8n's own timer shows that the rise is
+		// n8n's: the limit climbs, and the run takes about n8n's time for 3000 answers.
+		const run = simulate(adaptive, { latency: () => 50 }, 3000, 2, true);
+		const settled = run.limits.filter(([at]) => at > 1000).map(([, l]) => l);
+		expect(Math.min(...settled)).toBeGreaterThanOrEqual(50);
+		expect(run.totalMs).toBeLessThanOrEqual(1.1 * 3000 * 2);
+		// Delivery rate: more in flight than 3 × 500 answers a second × 50 ms is not sent.
+		expect(run.peakInFlight).toBeLessThanOrEqual(80);
+	});
+
+	it("holds when the rise in latency is the server's, on the same busy thread", () => {
+		// The same thread, but n8n's share is small (0.5 ms an answer) and the server slows down
+		// with load (20 ms + 2 ms per request in flight): the rise is the server's, and the limit
+		// keeps it under 2 × its unloaded 22 ms.
+		const server: ServerModel = { latency: (open) => 20 + 2 * open };
+		const run = simulate(adaptive, server, 3000, 0.5, true);
+		const settled = run.latencies.filter(({ at }) => at > 500);
+		expect(settled.filter(({ ms }) => ms >= 44).length / settled.length).toBeLessThan(0.02);
+		const mean = meanInFlight(run.inFlight, 1000, run.totalMs);
+		expect(mean).toBeGreaterThan(7);
+		expect(mean).toBeLessThan(12);
+	});
+
+	it('takes the unloaded latency from round medians and from the probe at two in flight, not from one lucky answer', () => {
 		// 10 requests start together; the first to arrive finds the server idle (22 ms), the
-		// others queue behind it. The median of that round (32 ms) would overstate it by half.
-		const run = simulate(adaptive, { latency: (open) => 20 + 2 * open }, 10);
-		expect(run.latencies.map(({ ms }) => ms).sort((a, b) => a - b)[0]).toBe(22);
+		// others queue behind it: the round's median (31 ms) is of a loaded server. The probe
+		// that follows (two in flight) measures 22 ms.
 		let clock = 0;
 		const limit = new AdaptiveConcurrency({ now: () => clock });
 		const tickets = Array.from({ length: 10 }, () => limit.begin());
@@ -256,7 +309,15 @@ describe('AdaptiveConcurrency', () => {
 			clock = 22 + 2 * i;
 			limit.end(ticket, 'success');
 		});
+		expect(limit.baseLatency).toBe(31);
+		expect(limit.limit).toBe(2);
+		const probe = [limit.begin(), limit.begin()];
+		clock += 22;
+		limit.end(probe[0], 'success');
+		clock += 2;
+		limit.end(probe[1], 'success');
 		expect(limit.baseLatency).toBe(22);
+		expect(limit.limit).toBe(10);
 	});
 
 	it('stays under 2 × the server latency when a busy n8n adds 10 ms of its own to every answer', () => {
@@ -271,7 +332,7 @@ describe('AdaptiveConcurrency', () => {
 		expect(run.totalMs).toBeLessThanOrEqual(1.2 * best.totalMs);
 	});
 
-	it('measures the unloaded latency again after the first round and a second later, so a cold start does not leave the limit too high', () => {
+	it('measures the unloaded latency again once latency rises, and a second later, so a cold start does not leave the limit too high', () => {
 		// A fresh n8n process answers its first requests slowly (40 ms of its own, then 3 ms),
 		// so the first round's fastest answer overstates the unloaded latency, and every later
 		// round keeps the server loaded. One round at two in flight measures it again.
@@ -300,7 +361,7 @@ describe('AdaptiveConcurrency', () => {
 		// From t = 0.5 s every answer takes 200 ms more. The limit falls to 1; a round at one in
 		// flight measures the new unloaded latency and the limit climbs back.
 		const server: ServerModel = { latency: (_open, now) => (now >= 500 ? 250 : 50) };
-		const run = simulate(adaptive, server, 6000);
+		const run = simulate(adaptive, server, 20000);
 		const limits = run.limits.map(([, l]) => l);
 		expect(Math.min(...limits)).toBeLessThanOrEqual(2);
 		// Latency no longer grows with load: back at the ceiling well before the end.
@@ -364,9 +425,12 @@ describe('AdaptiveConcurrency', () => {
 	it('keeps a 429 that comes during the probe for the limit it returns to', () => {
 		let clock = 0;
 		const limit = new AdaptiveConcurrency({ now: () => clock, initial: 40 });
-		const first = Array.from({ length: 40 }, () => limit.begin());
-		clock += 50;
-		for (const ticket of first) limit.end(ticket, 'success');
+		const round = (size: number, latencyMs: number) => {
+			const tickets = Array.from({ length: size }, () => limit.begin());
+			clock += latencyMs;
+			for (const ticket of tickets) limit.end(ticket, 'success');
+		};
+		round(40, 50);
 		expect(limit.limit).toBe(2);
 		const probe = [limit.begin(), limit.begin()];
 		limit.end(limit.begin(), 'throttled');

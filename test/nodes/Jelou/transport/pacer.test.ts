@@ -1,7 +1,8 @@
 import { getEventListeners } from 'node:events';
 
 import { JelouRequestError } from '../../../../nodes/Jelou/transport/errors';
-import { RequestPacer, waitUnlessCancelled } from '../../../../nodes/Jelou/transport/pacer';
+import { waitUnlessCancelled } from '../../../../nodes/Jelou/transport/clock';
+import { RequestPacer } from '../../../../nodes/Jelou/transport/flow/pacer';
 
 /**
  * Every test runs on jest's fake timers, which also move Date.now(): waits are asserted on the

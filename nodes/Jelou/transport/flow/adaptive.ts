@@ -1,13 +1,20 @@
 /**
  * The limit of requests in flight when the user set no Concurrency (a set one is
- * `FixedConcurrency`, concurrency.ts): `AdaptiveConcurrency` finds it while the run goes, because
+ * `FixedConcurrency`, limit.ts): `AdaptiveConcurrency` finds it while the run goes, because
  * Jelou does not publish its limits. The ideas come from TCP congestion control and from
  * latency-based limiters:
  * - Slow start (TCP): begin with a few requests and double the limit every round while answers
  *   come back about as fast as unloaded; leave slow start as soon as latency begins to rise
  *   (HyStart's delay signal).
- * - The unloaded latency is the fastest answer seen (TCP's minimum round-trip time, as in Vegas
- *   and BBR), measured again in short rounds at 2 in flight (BBR's ProbeRTT, `probeResume`).
+ * - Only Jelou's latency counts. The time the node measures is Jelou's latency plus the wait for
+ *   n8n's one thread, which grows with the answers in flight like an overloaded server's latency;
+ *   that wait is measured (thread.ts) and subtracted from every answer before it is judged.
+ * - The unloaded latency is the fastest round median seen (TCP's minimum round-trip time, as in
+ *   Vegas and BBR, made robust to n8n's noise), measured again in short rounds at 2 in flight
+ *   (BBR's ProbeRTT, `probeResume`) after the first round and when latency has risen.
+ * - Delivery rate (BBR): the limit does not grow beyond `DELIVERY_GAIN` × the most answers a
+ *   second seen × the unloaded latency. Once more in flight no longer brings more answers a
+ *   second (n8n's thread is the bottleneck), more is not worth sending.
  * - Latency as the congestion signal (TCP Vegas, Netflix's Gradient limiter): a server that is
  *   overloaded queues requests before it refuses them, so its answers slow down first. After
  *   slow start every round moves the limit by the gradient `tolerance` ÷ (round median ÷
@@ -16,55 +23,57 @@
  *   0.7, at most once per round, and afterwards grows by at most one a round. The request rate
  *   after a 429 is the pacer's job (pacer.ts); this limit only keeps the number in flight sensible.
  * - The limit grows only in rounds where it was actually used (TCP's congestion window
- *   validation), so a run held back by the pacer or by slow items does not build up a limit it
- *   never tested.
+ *   validation): a run held back by the pacer builds up no limit it never tested.
  *
- * Pure: the clock is injected and nothing here starts a timer, so tests drive it with a
- * simulated server and a fake clock.
+ * Pure: the clock and n8n's thread delay are injected and nothing here starts a timer, so tests
+ * drive it with a simulated server, a simulated n8n thread and a fake clock.
  */
 
-import type { ConcurrencyLimit, RequestOutcome, RequestTicket } from './concurrency';
+import {
+	MAX_CONCURRENCY,
+	type ConcurrencyLimit,
+	type RequestOutcome,
+	type RequestTicket,
+} from './limit';
+import { NO_THREAD_DELAY, type ThreadDelay } from './thread';
 
 export interface AdaptiveConcurrencyOptions {
 	/** Limit at the start (default `ADAPTIVE_INITIAL`). */
 	initial?: number;
-	/** The limit never goes above this (default `ADAPTIVE_CEILING`). */
+	/** The limit never goes above this (default `MAX_CONCURRENCY`). */
 	ceiling?: number;
 	/** Round latency, as a multiple of the unloaded latency, above which the limit is cut. */
 	tolerance?: number;
 	now?: () => number;
+	/** n8n's own thread delay, subtracted from every latency (default: none measured). */
+	thread?: ThreadDelay;
 }
 
 /**
- * Highest limit the adaptive mode reaches. Above it a single n8n process gains nothing: n8n
- * spends roughly 0.5–1 ms of its one thread on every request (building it, opening a connection,
- * reading the answer), so at a typical 50 ms latency about 50–100 requests in flight already keep
- * that thread busy, and more would only queue inside n8n while loading Jelou harder. It is also
- * a bound on how hard one execution can hit an API whose limits are not published.
- */
-export const ADAPTIVE_CEILING = 100;
-
-/**
- * The limit at the start: the node's fixed default before the limit adapted, which users have run
- * against Jelou for a long time. The first answer of the first round arrives at a server with
- * nothing else of ours in flight, so the unloaded latency is measured from the start.
+ * The limit at the start: the node's fixed default before the limit adapted. The first answer of
+ * the first round finds the server without other requests of ours: the unloaded latency.
  */
 export const ADAPTIVE_INITIAL = 10;
 
 /**
  * Round median, as a multiple of the unloaded latency, where the limit settles. Netflix's Gradient
  * limiter allows 1.5–2 ×; 1.6 keeps a server whose latency grows with load under 2 × its unloaded
- * latency although what the node measures also holds n8n's own time per request (a few
- * milliseconds that do not grow with the server's load, so they dilute the ratio).
+ * latency with room for the rounds' noise.
  */
 export const ADAPTIVE_TOLERANCE = 1.6;
 
 /**
- * Unloaded latencies below this count as this much. Against a server that answers in a few
- * milliseconds, what the node measures is mostly n8n's own time per request (1–3 ms of its
- * thread for each request in flight), and a ratio to 2 ms would cut the limit to a handful while
- * the server has no queue at all. At this floor 10–20 requests in flight keep n8n busy, and a
- * slower server, whose latency is what matters, is not affected.
+ * How far above the bandwidth-delay product (most answers a second × unloaded latency) the limit
+ * may grow: BBR keeps 2 ×; n8n's own time per answer is not in the unloaded latency, hence 3.
+ */
+const DELIVERY_GAIN = 3;
+
+/** Rounds over which the most answers a second is remembered (BBR's windowed maximum). */
+const DELIVERY_ROUNDS = 10;
+
+/**
+ * Unloaded latencies below this count as this much: against a server that answers in a few
+ * milliseconds, the ratio to 2 ms would swing with every millisecond of n8n's own noise.
  */
 const LATENCY_FLOOR_MS = 20;
 
@@ -75,7 +84,7 @@ const SLOW_START_EXIT = 1.3;
 const LARGEST_GROWTH = 1.25;
 
 /** Share of the gradient's step taken each round: smooths out one noisy round. */
-const SMOOTHING = 0.5;
+const SMOOTHING = 0.75;
 
 /** Share of the limit that must have been in flight in a round for the limit to grow. */
 const USED_SHARE = 0.8;
@@ -86,10 +95,7 @@ const THROTTLE_CUT = 0.7;
 /** A gradient never cuts the limit below half in one round. */
 const LARGEST_CUT = 0.5;
 
-/**
- * Requests in flight, and answers awaited, while the unloaded latency is measured again (see
- * `probeResume`): with two, the server holds at most one other request of ours when each arrives.
- */
+/** Requests in flight, and answers awaited, while the unloaded latency is measured again. */
 const PROBE_LIMIT = 2;
 
 /** When the unloaded latency is measured the second time, after the first (see `probeResume`). */
@@ -107,21 +113,28 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 	readonly ceiling: number;
 
 	private readonly tolerance: number;
-
 	private readonly now: () => number;
+	private readonly thread: ThreadDelay;
 
 	/** The limit as a real number; `limit` is its floor. */
 	private value: number;
 
-	private slowStart = true;
-
-	/** Fastest answer seen: the latency of an unloaded server (and n8n). */
+	/** Fastest round median (or probe answer) seen: the latency of an unloaded server and n8n. */
 	private baseMs = Number.POSITIVE_INFINITY;
+	private slowStart = true;
+	private open = 0;
 
-	private inFlight = 0;
-
-	/** Latencies of the successes of the current round. */
+	/** Latencies of the successes of the current round: Jelou's share, and as measured. */
 	private round: number[] = [];
+	private roundRaw: number[] = [];
+
+	/** When the current round began, and the answers a second of the last rounds. */
+	private roundOpenedAt: number;
+
+	private rates: number[] = [];
+
+	/** Jelou's latency of the last round as a multiple of the unloaded latency. */
+	private lastRatio = 1;
 
 	/** Most requests in flight at once during the current round. */
 	private roundPeak = 0;
@@ -137,23 +150,23 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 	/**
 	 * Set while the limit is held at `PROBE_LIMIT` for one round, to measure the unloaded latency
 	 * on a server that our own requests no longer load (BBR's ProbeRTT): the limit to return to.
-	 * Every round after slow start keeps the server loaded, so without it a server whose latency
-	 * grows with load would never be seen unloaded and the limit would settle too high. Done
-	 * after the first round, again `PROBE_AGAIN_MS` later (the first requests of a fresh n8n
-	 * process are slow, so the first probe can overstate it), then every `PROBE_EVERY_MS`.
+	 * Without it a server whose latency grows with load would never be seen unloaded again. Done
+	 * once Jelou's latency has risen, again `PROBE_AGAIN_MS` later (a fresh n8n process is slow
+	 * at first), then every `PROBE_EVERY_MS`, each time only if the latency is still up.
 	 */
 	private probeResume: number | undefined;
 
 	private nextProbeAt: number;
-
 	private probes = 0;
 
 	constructor(options: AdaptiveConcurrencyOptions = {}) {
 		this.now = options.now ?? (() => Date.now());
-		this.ceiling = Math.max(1, Math.floor(options.ceiling ?? ADAPTIVE_CEILING));
+		this.ceiling = Math.max(1, Math.floor(options.ceiling ?? MAX_CONCURRENCY));
+		this.thread = options.thread ?? NO_THREAD_DELAY;
 		this.tolerance = Math.max(1.1, options.tolerance ?? ADAPTIVE_TOLERANCE);
 		this.value = Math.min(this.ceiling, Math.max(1, options.initial ?? ADAPTIVE_INITIAL));
 		this.roundStart = this.now();
+		this.roundOpenedAt = this.roundStart;
 		this.nextProbeAt = this.roundStart;
 	}
 
@@ -167,13 +180,19 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 	}
 
 	begin(): RequestTicket {
-		this.inFlight++;
-		if (this.inFlight > this.roundPeak) this.roundPeak = this.inFlight;
-		return { startedAt: this.now() };
+		this.open++;
+		if (this.open > this.roundPeak) this.roundPeak = this.open;
+		// One request alone has no other answer to wait behind: no timer for a single call.
+		if (this.open > 1) this.thread.watch(() => this.open > 0);
+		return {
+			startedAt: this.now(),
+			threadTotal: this.thread.total,
+			threadSamples: this.thread.samples,
+		};
 	}
 
 	end(ticket: RequestTicket, outcome: RequestOutcome): void {
-		this.inFlight = Math.max(0, this.inFlight - 1);
+		this.open = Math.max(0, this.open - 1);
 		const now = this.now();
 		if (outcome === 'throttled') {
 			this.onThrottled(now);
@@ -184,12 +203,21 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 		if (outcome !== 'success') return;
 		// An answer to a request sent under an older limit describes that limit, not this one.
 		if (ticket.startedAt < this.roundStart) return;
-		const latency = now - ticket.startedAt;
-		if (latency < this.baseMs) this.baseMs = latency;
-		this.round.push(latency);
+		this.roundRaw.push(now - ticket.startedAt);
+		this.round.push(Math.max(0, now - ticket.startedAt - this.threadWait(ticket)));
 		const probing = this.probeResume !== undefined;
 		if (this.round.length >= (probing ? PROBE_LIMIT : Math.max(MIN_ROUND_SAMPLES, this.limit)))
 			this.endRound(now);
+	}
+
+	/**
+	 * How long this request's answer waited for n8n's thread: the mean delay measured while it was
+	 * in flight (the latest one, for a request shorter than one measurement).
+	 */
+	private threadWait(ticket: RequestTicket): number {
+		const samples = this.thread.samples - (ticket.threadSamples ?? 0);
+		if (samples <= 0) return this.thread.latest;
+		return (this.thread.total - (ticket.threadTotal ?? 0)) / samples;
 	}
 
 	private onThrottled(now: number): void {
@@ -204,27 +232,42 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 	}
 
 	private endRound(now: number): void {
+		const latency = median(this.round);
+		// The unloaded latency is the fastest round's median (of a probe: its fastest answer), not
+		// the fastest answer seen: what the node measures also holds n8n's own time per request,
+		// which varies by tens of milliseconds on a busy machine, and one lucky answer would make
+		// every ordinary round look loaded.
+		// Measured as it is, n8n's share included: subtracting an estimate could only make it
+		// too small, and every round would then look loaded.
+		const probing = this.probeResume !== undefined;
+		const unloaded = probing ? Math.min(...this.roundRaw) : median(this.roundRaw);
+		this.baseMs = Math.min(this.baseMs, unloaded);
 		if (this.probeResume !== undefined) {
-			// The probe's answers already lowered the unloaded latency in `end`.
 			const resume = this.probeResume;
 			this.probeResume = undefined;
 			this.setValue(resume, now);
 			return;
 		}
-		if (now >= this.nextProbeAt) {
+		// Measuring the unloaded latency costs a round at 2 in flight: done after the first round
+		// (cheap while few are in flight; the first round's median is of a loaded server), and
+		// later only when Jelou's latency has risen (it may be stale or overstated).
+		if (now >= this.nextProbeAt && (this.probes === 0 || this.lastRatio > SLOW_START_EXIT)) {
 			this.probes++;
 			this.nextProbeAt = now + (this.probes === 1 ? PROBE_AGAIN_MS : PROBE_EVERY_MS);
 			this.probeResume = this.value;
 			this.setValue(PROBE_LIMIT, now);
 			return;
 		}
-		const latency = median(this.round);
+		const elapsed = now - this.roundOpenedAt;
+		if (elapsed > 0)
+			this.rates = [...this.rates, this.round.length / elapsed].slice(-DELIVERY_ROUNDS);
 		const used = this.roundPeak >= Math.max(1, Math.floor(this.limit * USED_SHARE));
 		// With one request in flight there is no queue of ours at the server: whatever it answers
 		// then is its unloaded latency, even if it has become slower since the fastest answer (a
 		// server that became slower for good cuts the limit down to 1, and this lets it recover).
-		if (this.roundPeak <= 1) this.baseMs = Math.min(...this.round);
+		if (this.roundPeak <= 1) this.baseMs = median(this.roundRaw);
 		const ratio = latency / Math.max(this.baseMs, LATENCY_FLOOR_MS);
+		this.lastRatio = ratio;
 
 		let next = this.value;
 		if (this.slowStart && ratio <= SLOW_START_EXIT) {
@@ -242,6 +285,12 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 			// no proof).
 			next = target < this.value ? target : this.value + (target - this.value) * SMOOTHING;
 		}
+		// Before any 429 (after one the pacer sets the rate), more in flight than the answers a
+		// second can use is not sent.
+		if (next > this.value && !this.throttledOnce && this.rates.length > 0) {
+			const cap = DELIVERY_GAIN * Math.max(...this.rates) * Math.max(this.baseMs, 1);
+			next = Math.min(next, Math.max(this.value, cap));
+		}
 		this.setValue(next, now, next < this.value);
 	}
 
@@ -249,7 +298,9 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 		const changed = Math.floor(Math.min(this.ceiling, Math.max(1, next))) !== this.limit;
 		this.value = Math.min(this.ceiling, Math.max(1, next));
 		this.round = [];
-		this.roundPeak = this.inFlight;
+		this.roundRaw = [];
+		this.roundOpenedAt = now;
+		this.roundPeak = this.open;
 		// After a cut, answers still coming from requests sent under the higher limit would cut
 		// again for the same excess: only requests sent from now on count.
 		if (newRound && changed) this.roundStart = now;
