@@ -30,6 +30,7 @@ import {
 	type DocumentedEndpoint,
 } from '../../fixtures/jelou-docs';
 import { TEST_API_KEY, apiKeyCredentials, basicCredentials, runNode } from '../../support/context';
+import { answerWithNockOnly } from '../../support/nock';
 
 const node = new Jelou();
 const GATEWAY = new URL(DOC_BASE_URL).origin;
@@ -108,13 +109,7 @@ async function run(
 	});
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-	const pending = nock.pendingMocks();
-	nock.cleanAll();
-	expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+answerWithNockOnly();
 
 describe('every documented success sample of the integration pages is read', () => {
 	const cases: Array<[string, keyof typeof PARAMS, DocumentedAnswer]> = [];

@@ -16,6 +16,7 @@ import {
 	expectNoSecrets,
 	runNode,
 } from '../../../support/context';
+import { answerWithNockOnly } from '../../../support/nock';
 
 const HOST = 'https://jelou.test';
 const MESSAGING = 'https://chat.jelou.test';
@@ -52,13 +53,7 @@ function capture(
 	});
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-	const pending = nock.pendingMocks();
-	nock.cleanAll();
-	expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+answerWithNockOnly();
 
 describe('Conversation → Start', () => {
 	const params = {

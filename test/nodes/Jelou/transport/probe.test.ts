@@ -27,6 +27,7 @@ import {
 	basicCredentials,
 	expectNoSecrets,
 } from '../../../support/context';
+import { answerWithNockOnly } from '../../../support/nock';
 
 const HOST = 'https://jelou.test';
 const PATH = '/jelouapi/v1/external-support';
@@ -70,13 +71,7 @@ async function closedPort(): Promise<number> {
 	return port;
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-	const pending = nock.pendingMocks();
-	nock.cleanAll();
-	expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+answerWithNockOnly();
 
 describe('wiring', () => {
 	it.each([

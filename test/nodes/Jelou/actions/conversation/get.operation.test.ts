@@ -20,6 +20,7 @@ import {
 	expectNoSecrets,
 	runNode,
 } from '../../../../support/context';
+import { answerWithNockOnly } from '../../../../support/nock';
 
 const HOST = 'https://jelou.test';
 
@@ -46,13 +47,7 @@ function getParams(extra: Record<string, unknown> = {}) {
 	};
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-	const pending = nock.pendingMocks();
-	nock.cleanAll();
-	expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+answerWithNockOnly();
 
 describe('Conversation → Get: success', () => {
 	it('returns a closed conversation with Jelou field names unchanged, sending only x-api-key', async () => {

@@ -4,6 +4,7 @@ import type { NodeApiError } from 'n8n-workflow';
 import { Jelou } from '../../../../../nodes/Jelou/Jelou.node';
 import { errorBody } from '../../../../fixtures/conversations';
 import { apiKeyCredentials, runNode } from '../../../../support/context';
+import { answerWithNockOnly } from '../../../../support/nock';
 
 const HOST = 'https://jelou.test';
 const PATH = '/jelouapi/v1/external-support';
@@ -24,13 +25,7 @@ function params(extra: Record<string, unknown> = {}) {
 	};
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-	const pending = nock.pendingMocks();
-	nock.cleanAll();
-	expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+answerWithNockOnly();
 
 describe('Integration → Delete', () => {
 	it('sends DELETE without a body and outputs { deleted: true, projectId } per item', async () => {

@@ -4,6 +4,7 @@ import type { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { Jelou } from '../../../../../nodes/Jelou/Jelou.node';
 import { envelope, errorBody } from '../../../../fixtures/conversations';
 import { apiKeyCredentials, expectNoSecrets, runNode } from '../../../../support/context';
+import { answerWithNockOnly } from '../../../../support/nock';
 
 const HOST = 'https://jelou.test';
 const PATH = '/jelouapi/v1/external-support';
@@ -39,13 +40,7 @@ function patch(project: string, status: number, reply: unknown, bodies: unknown[
 		});
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-	const pending = nock.pendingMocks();
-	nock.cleanAll();
-	expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+answerWithNockOnly();
 
 describe('Integration → Update', () => {
 	it('sends only the fields that were added, under Jelou names, and returns the integration', async () => {
