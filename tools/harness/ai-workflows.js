@@ -24,6 +24,10 @@ function node(name, type, typeVersion, parameters, extra = {}) {
 
 const credentialRef = (credential) => ({ id: credential.id, name: credential.name });
 
+/** The requests the model server received for one script (model name), in order. */
+const requestsFor = (modelRequests, model) =>
+	modelRequests.filter((r) => r.request && r.request.model === model);
+
 /** An `openAiApi` credential whose base URL is the model server's (`…/v1`). */
 function openAiCredential({ id, name, apiKey, url }) {
 	return { id, name, type: 'openAiApi', data: { apiKey, url, header: false } };
@@ -124,6 +128,7 @@ module.exports = {
 	JELOU_TOOL_TYPE,
 	AGENT_VERSION,
 	toolName,
+	requestsFor,
 	openAiCredential,
 	chatModel,
 	agent,

@@ -69,20 +69,15 @@ function asUserEdits(workflow, { jelouCredential, otherCredentials = {}, urlFor,
  * Resolves the saved workflow (id, nodes with their webhookId, versionId).
  */
 async function importLikeEditor(rest, workflow, { editor = true } = {}) {
-	const nodeInfos = [...new Set(workflow.nodes.map((n) => `${n.type}@${n.typeVersion}`))].map(
-		(key) => {
-			const at = key.lastIndexOf('@');
-			return { name: key.slice(0, at), version: Number(key.slice(at + 1)) };
-		},
-	);
-	const types = await rest.request('POST', '/rest/node-types', { nodeInfos });
-	if (types.status !== 200)
-		throw new Error(`POST /rest/node-types: HTTP ${types.status} ${types.text.slice(0, 300)}`);
-	const descriptions = types.json?.data ?? types.json;
+	// The node types the editor has loaded: /types/nodes.json lists the tool variants n8n derives
+	// (n8n-nodes-jelou.jelouTool), which 2.41's POST /rest/node-types does not know.
+	const types = await rest.request('GET', '/types/nodes.json');
+	if (types.status !== 200 || !Array.isArray(types.json))
+		throw new Error(`GET /types/nodes.json: HTTP ${types.status} ${types.text.slice(0, 300)}`);
 	const hasWebhooks = (node) =>
-		descriptions.some(
+		types.json.some(
 			(d) =>
-				// 1.123 answers the name without the package prefix, 2.41 with it
+				// tolerate a name without the package prefix
 				(d.name === node.type || node.type.endsWith(`.${d.name}`)) &&
 				[d.version].flat().includes(node.typeVersion) &&
 				d.webhooks?.length > 0,

@@ -13,7 +13,7 @@ const { nodeItems } = require('../../harness/n8n');
 const ai = require('../../harness/ai-workflows');
 const { PROJECT, UUID, jsonBody } = require('../features/setup');
 const { EXPECTED_RAW, EXPECTED_SIMPLE } = require('../features/conversation');
-const { addScripts, requestsFor } = require('./setup');
+const { addScripts } = require('./setup');
 
 const WF_AGENT = 'JelouE2eAiAgent1';
 const CLOSED = 'conv-closed-001';
@@ -177,7 +177,7 @@ function workflows(ctx) {
 
 /** The two requests of one agent's run: the tool call, then the final text. */
 function agentRequests(modelRequests, model) {
-	const reqs = requestsFor(modelRequests, model);
+	const reqs = ai.requestsFor(modelRequests, model);
 	assert.deepStrictEqual(
 		reqs.map((r) => [r.status, r.request.toolResults.length, r.answer && r.answer.kind]),
 		[

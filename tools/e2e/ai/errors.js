@@ -12,7 +12,7 @@ const { nodeItems } = require('../../harness/n8n');
 const ai = require('../../harness/ai-workflows');
 const wf = require('../../harness/workflows');
 const { PROJECT } = require('../features/setup');
-const { addScripts, requestsFor } = require('./setup');
+const { addScripts } = require('./setup');
 
 const WF_ERRORS = 'JelouE2eAiError1';
 const MISSING = 'conv-missing-404';
@@ -104,7 +104,7 @@ function workflows(ctx) {
 
 /** What the model got back from the tool, checked for shape; resolves { error, hint }. */
 function modelSawError(modelRequests, model) {
-	const reqs = requestsFor(modelRequests, model);
+	const reqs = ai.requestsFor(modelRequests, model);
 	assert.deepStrictEqual(
 		reqs.map((r) => [r.status, r.request.toolResults.length]),
 		[
@@ -147,7 +147,7 @@ function define(ctx) {
 			[],
 			'nothing reached the integration endpoints',
 		);
-		const [first] = requestsFor(modelRequests, SCENARIOS.integration.model);
+		const [first] = ai.requestsFor(modelRequests, SCENARIOS.integration.model);
 		const offered = first.request.tools.find(
 			(t) => t.name === ai.toolName(SCENARIOS.integration.tool),
 		);

@@ -18,10 +18,11 @@ function define(ctx) {
 			received.some((r) => r.request && r.request.toolResults.length > 0),
 			'tool results are among them',
 		);
-		const text = received
-			.map((r) => `${r.method} ${r.path}\n${JSON.stringify(r.headers)}\n${r.body}`)
-			.join('\n');
-		transcript.assertNoSecret(text, 'the model server', transcript.jelouSecrets(ctx));
+		transcript.assertNoSecret(
+			transcript.modelServerText(received),
+			'the model server',
+			transcript.jelouSecrets(ctx),
+		);
 	});
 
 	transcript.define(ctx);

@@ -65,8 +65,4 @@ async function setup(ctx) {
 	};
 }
 
-/** The requests one script (model name) received, in order. */
-const requestsFor = (modelRequests, model) =>
-	modelRequests.filter((r) => r.request && r.request.model === model);
-
-module.exports = { setup, addScripts, requestsFor };
+module.exports = { setup, addScripts };

@@ -12,7 +12,7 @@ const wf = require('../../harness/workflows');
 const { httpRequest } = require('../../harness/n8n');
 const { PROJECT, waitFor } = require('../features/setup');
 const { GET_STEPS, SIMPLIFIED_CLOSED, fromAi, FROM_AI } = require('./agent');
-const { addScripts, requestsFor } = require('./setup');
+const { addScripts } = require('./setup');
 
 const WF_STREAM = 'JelouE2eAiStream1';
 const MODEL = 'jelou-get-state-streamed';
@@ -99,7 +99,7 @@ function define(ctx) {
 				return r.status === 404 ? undefined : r;
 			});
 			assert.equal(res.status, 200, res.text.slice(0, 500));
-			const reqs = requestsFor(ctx.model.requests.slice(from), MODEL);
+			const reqs = ai.requestsFor(ctx.model.requests.slice(from), MODEL);
 			assert.deepStrictEqual(
 				reqs.map((r) => [r.api, r.request.stream, r.request.toolResults.length, r.answer.kind]),
 				[

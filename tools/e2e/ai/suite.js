@@ -15,7 +15,6 @@ const errors = require('./errors');
 const mcp = require('./mcp');
 const toolType = require('./tool-type');
 const streaming = require('./streaming');
-const example = require('./example');
 const secrets = require('./secrets');
 
 function defineAiSuite(line) {
@@ -24,12 +23,11 @@ function defineAiSuite(line) {
 	installHooks();
 
 	describe(title, { timeout: 20 * 60_000 }, () => {
-		const ctx = createContext(rt, [aiSetup, agent, errors, mcp, streaming, example]);
+		const ctx = createContext(rt, [aiSetup, agent, errors, mcp, streaming]);
 
 		after(async () => {
 			if (ctx.n8n) await ctx.n8n.dispose({ keep: !!process.env.E2E_KEEP });
 			if (ctx.model) await ctx.model.close();
-			if (ctx.teamChannel) await ctx.teamChannel.close();
 			if (ctx.sb) await ctx.sb.close();
 		});
 
@@ -50,7 +48,6 @@ function defineAiSuite(line) {
 			toolType.define(ctx);
 			mcp.define(ctx);
 			streaming.define(ctx);
-			example.define(ctx);
 		});
 
 		secrets.define(ctx);

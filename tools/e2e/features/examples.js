@@ -9,9 +9,12 @@
 //   title                       what the check proves (the test's name)
 //   async prepare(ctx, rest)    optional: start extra local servers (say, a model server) and create
 //                               the other credentials the example needs; resolves
-//                               { credentials: { <node type>: { id, name, type } }, close() }
+//                               { credentials: { <node type>: { id, name, type } }, close(),
+//                                 received(): { <where>: text } (what those servers received),
+//                                 ...anything the check needs (it gets it as run.prepared) }
 //   async check(run)            the check; `run` is described at `runOf` below
-// After every check, no secret of the suite may appear in what reached the capture server.
+// After every check, no secret of the suite may appear in what reached the capture server, nor in
+// what the scenario's own servers received (`received()`).
 
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -104,9 +107,10 @@ function define(ctx) {
 		 * What a scenario gets: the imported copy (`workflow`, `hookUrl`), the capture server, and
 		 * `deliver(emit)`, which points the sandbox's integration at this copy, has it send one
 		 * signed event (`emit` as for sb.emit), expects the trigger's 200 and waits for the
-		 * execution; resolves { sent, execution } (execution with its run data).
+		 * execution; resolves { sent, execution } (execution with its run data). `prepared` is
+		 * what the scenario's `prepare` resolved.
 		 */
-		function runOf(example, copy) {
+		function runOf(example, copy, prepared = {}) {
 			const { rest } = copy;
 			const finished = async (n) =>
 				waitFor(`${n} finished execution(s) of ${example.file}`, async () => {
@@ -120,6 +124,7 @@ function define(ctx) {
 				ctx,
 				example,
 				capture,
+				prepared,
 				executions: () => rest.executions(copy.workflow.id),
 				async deliver(emit) {
 					const before = (await rest.executions(copy.workflow.id)).length;
@@ -137,19 +142,22 @@ function define(ctx) {
 			};
 		}
 
-		function assertNoSecretSent() {
+		function assertNoSecretSent(extra = {}) {
 			assertNoSecret(JSON.stringify(capture.requests), 'the capture server', jelouSecrets(ctx));
+			const received = extra.received ? extra.received() : {};
+			for (const [where, text] of Object.entries(received))
+				assertNoSecret(text, where, jelouSecrets(ctx));
 		}
 
 		for (const example of examples) {
 			const scenario = scenarioOf(example.name);
 			let copy;
+			let extra = {};
 			test(
 				`${example.file}: imported with only the README's edits, activated; its Production URL answers`,
 				{ timeout: 3 * 60_000 },
 				async () => {
 					ctx.requireSetup();
-					let extra = {};
 					if (scenario?.prepare) {
 						extra = await scenario.prepare(ctx, (await ctx.serverSession()).rest);
 						prepared.push(extra);
@@ -163,8 +171,8 @@ function define(ctx) {
 					assert.ok(copy, `${example.file} was not imported (see the test before)`);
 					ctx.sb.resetData();
 					capture.reset();
-					await scenario.check(runOf(example, copy));
-					assertNoSecretSent();
+					await scenario.check(runOf(example, copy, extra));
+					assertNoSecretSent(extra);
 				});
 			} else {
 				// Fails on purpose: an example is only trusted once its behaviour is checked, and a

@@ -30,6 +30,10 @@ function assertNoSecret(text, where, secrets) {
 	}
 }
 
+/** Everything a model server received (method, path, headers, body of each request), to scan. */
+const modelServerText = (requests) =>
+	requests.map((r) => `${r.method} ${r.path}\n${JSON.stringify(r.headers)}\n${r.body}`).join('\n');
+
 function define(ctx) {
 	test('no secret (API key, client secret, Basic token, signing secrets, webhook secret) appears anywhere in what n8n printed', () => {
 		ctx.requireSetup();
@@ -52,4 +56,4 @@ function define(ctx) {
 	});
 }
 
-module.exports = { define, jelouSecrets, assertNoSecret };
+module.exports = { define, jelouSecrets, assertNoSecret, modelServerText };
