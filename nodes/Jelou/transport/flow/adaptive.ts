@@ -36,6 +36,23 @@ import {
 	type RequestTicket,
 } from './limit';
 import { NO_THREAD_DELAY, type ThreadDelay } from './thread';
+import {
+	ADAPTIVE_INITIAL,
+	ADAPTIVE_TOLERANCE,
+	DELIVERY_GAIN,
+	DELIVERY_ROUNDS,
+	LATENCY_FLOOR_MS,
+	SLOW_START_EXIT,
+	LARGEST_GROWTH,
+	SMOOTHING,
+	USED_SHARE,
+	THROTTLE_CUT,
+	LARGEST_CUT,
+	PROBE_LIMIT,
+	PROBE_AGAIN_MS,
+	PROBE_EVERY_MS,
+	MIN_ROUND_SAMPLES,
+} from './tuning';
 
 export interface AdaptiveConcurrencyOptions {
 	/** Limit at the start (default `ADAPTIVE_INITIAL`). */
@@ -48,64 +65,6 @@ export interface AdaptiveConcurrencyOptions {
 	/** n8n's own thread delay, subtracted from every latency (default: none measured). */
 	thread?: ThreadDelay;
 }
-
-/**
- * The limit at the start: the node's fixed default before the limit adapted. The first answer of
- * the first round finds the server without other requests of ours: the unloaded latency.
- */
-export const ADAPTIVE_INITIAL = 10;
-
-/**
- * Round median, as a multiple of the unloaded latency, where the limit settles. Netflix's Gradient
- * limiter allows 1.5–2 ×; 1.6 keeps a server whose latency grows with load under 2 × its unloaded
- * latency with room for the rounds' noise.
- */
-export const ADAPTIVE_TOLERANCE = 1.6;
-
-/**
- * How far above the bandwidth-delay product (most answers a second × unloaded latency) the limit
- * may grow: BBR keeps 2 ×; n8n's own time per answer is not in the unloaded latency, hence 3.
- */
-const DELIVERY_GAIN = 3;
-
-/** Rounds over which the most answers a second is remembered (BBR's windowed maximum). */
-const DELIVERY_ROUNDS = 10;
-
-/**
- * Unloaded latencies below this count as this much: against a server that answers in a few
- * milliseconds, the ratio to 2 ms would swing with every millisecond of n8n's own noise.
- */
-const LATENCY_FLOOR_MS = 20;
-
-/** Slow start ends once a round's median is this far above the unloaded latency. */
-const SLOW_START_EXIT = 1.3;
-
-/** Largest growth in one round after slow start (and what a gradient above it is capped at). */
-const LARGEST_GROWTH = 1.25;
-
-/** Share of the gradient's step taken each round: smooths out one noisy round. */
-const SMOOTHING = 0.75;
-
-/** Share of the limit that must have been in flight in a round for the limit to grow. */
-const USED_SHARE = 0.8;
-
-/** Cut on a 429 (CUBIC's β, also used by the AWS SDKs' adaptive mode). */
-const THROTTLE_CUT = 0.7;
-
-/** A gradient never cuts the limit below half in one round. */
-const LARGEST_CUT = 0.5;
-
-/** Requests in flight, and answers awaited, while the unloaded latency is measured again. */
-const PROBE_LIMIT = 2;
-
-/** When the unloaded latency is measured the second time, after the first (see `probeResume`). */
-const PROBE_AGAIN_MS = 1000;
-
-/** How often it is measured after that (BBR measures its minimum round-trip every 10 s). */
-const PROBE_EVERY_MS = 10_000;
-
-/** Fewest answers that make a round: the median of fewer is mostly noise. */
-const MIN_ROUND_SAMPLES = 3;
 
 export class AdaptiveConcurrency implements ConcurrencyLimit {
 	readonly adaptive = true;
