@@ -71,11 +71,9 @@ function asUserEdits(workflow, { jelouCredential, otherCredentials = {}, urlFor,
 async function importLikeEditor(rest, workflow, { editor = true } = {}) {
 	// The node types the editor has loaded: /types/nodes.json lists the tool variants n8n derives
 	// (n8n-nodes-jelou.jelouTool), which 2.41's POST /rest/node-types does not know.
-	const types = await rest.request('GET', '/types/nodes.json');
-	if (types.status !== 200 || !Array.isArray(types.json))
-		throw new Error(`GET /types/nodes.json: HTTP ${types.status} ${types.text.slice(0, 300)}`);
+	const types = await rest.nodeTypes();
 	const hasWebhooks = (node) =>
-		types.json.some(
+		types.some(
 			(d) =>
 				// tolerate a name without the package prefix
 				(d.name === node.type || node.type.endsWith(`.${d.name}`)) &&

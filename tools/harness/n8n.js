@@ -589,6 +589,17 @@ class N8nRest {
 		});
 	}
 
+	/**
+	 * The node types the editor has loaded (GET /types/nodes.json): descriptions with their
+	 * properties, including the tool variants n8n derives (n8n-nodes-jelou.jelouTool).
+	 */
+	async nodeTypes() {
+		const r = await this.request('GET', '/types/nodes.json');
+		if (r.status !== 200 || !Array.isArray(r.json))
+			throw new Error(`GET /types/nodes.json: HTTP ${r.status} ${r.text.slice(0, 300)}`);
+		return r.json;
+	}
+
 	/** Executions of one workflow, newest first: [{ id, status, mode, finished, ... }]. */
 	async executions(workflowId) {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));

@@ -28,9 +28,7 @@ function define(ctx) {
 		async () => {
 			ctx.requireSetup();
 			const { rest } = await ctx.serverSession();
-			const types = await rest.request('GET', '/types/nodes.json');
-			assert.equal(types.status, 200);
-			const tools = (types.json || []).filter((t) => t.name === JELOU_TOOL_TYPE);
+			const tools = (await rest.nodeTypes()).filter((t) => t.name === JELOU_TOOL_TYPE);
 			assert.ok(tools.length >= 1, `the editor lists ${JELOU_TOOL_TYPE}`);
 			for (const tool of tools) {
 				const shown = tool.properties.filter(shownInTool);

@@ -15,9 +15,7 @@ function define(ctx) {
 		async () => {
 			ctx.requireSetup();
 			const { rest } = await ctx.serverSession();
-			const types = await rest.request('GET', '/types/nodes.json');
-			assert.equal(types.status, 200);
-			const jelouTypes = (types.json || []).filter(
+			const jelouTypes = (await rest.nodeTypes()).filter(
 				(t) => t.name && t.name.startsWith('n8n-nodes-jelou.'),
 			);
 			for (const name of ['n8n-nodes-jelou.jelou', 'n8n-nodes-jelou.jelouTrigger']) {
