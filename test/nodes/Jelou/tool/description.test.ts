@@ -14,7 +14,7 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { Jelou } from '../../../../nodes/Jelou/Jelou.node';
 import { integrationFields } from '../../../../nodes/Jelou/actions/integration/Integration.resource';
-import { installedN8nLines, type NodeHelpersLike } from '../../../support/n8n-tools';
+import { installedN8nLines, type N8nLine, type NodeHelpersLike } from '../../../support/n8n-tools';
 
 const node = new Jelou().description;
 
@@ -143,14 +143,15 @@ describe('the tool variant, with the devDependency n8n-workflow', () => {
 });
 
 const { lines, missing } = installedN8nLines();
-if (missing.length > 0) {
-	// eslint-disable-next-line no-console
-	console.warn(`n8n's own tool conversion not checked for ${missing.join(', ')}: not installed`);
+for (const label of missing) {
+	// CI's unit stage runs before any n8n runtime is installed; `npm run test:ai` runs the same
+	// conversion in both lines. `it.todo` keeps the gap visible in the summary, where a console
+	// warning would scroll by.
+	it.todo(`the tool variant as ${label}'s own code builds it (runtime not installed)`);
 }
 
-describe.each(lines.map((line) => [line.label, line] as const))(
-	"the tool variant as %s's own code builds it",
-	(_label, line) => {
+function describeLine(line: N8nLine): void {
+	describe(`the tool variant as ${line.label}'s own code builds it`, () => {
 		it('names it jelouTool, lists it with the replacement description, offers only the tool operations', () => {
 			const tool = line.editorTool(node);
 			expect(tool.displayName).toBe('Jelou Tool');
@@ -167,15 +168,18 @@ describe.each(lines.map((line) => [line.label, line] as const))(
 
 		it('describes each operation to the model from its action text', () => {
 			const tool = line.runtimeTool(node);
-			const describe = (resource: string, operation: string) =>
+			const describeOperation = (resource: string, operation: string) =>
 				line.NodeHelpers.getToolDescriptionForNode(
 					{ parameters: { resource, operation, descriptionType: 'auto' } },
 					{ description: tool },
 				);
-			expect(describe('conversation', 'get')).toBe('Get a conversation in Jelou');
-			expect(describe('conversation', 'start')).toBe('Start a conversation in Jelou');
-			expect(describe('conversation', 'close')).toBe('Close a conversation in Jelou');
-			expect(describe('message', 'send')).toBe('Send a message in Jelou');
+			expect(describeOperation('conversation', 'get')).toBe('Get a conversation in Jelou');
+			expect(describeOperation('conversation', 'start')).toBe('Start a conversation in Jelou');
+			expect(describeOperation('conversation', 'close')).toBe('Close a conversation in Jelou');
+			expect(describeOperation('message', 'send')).toBe('Send a message in Jelou');
 		});
-	},
-);
+	});
+}
+
+// A plain loop: `describe.each` refuses an empty table, which is what CI's unit stage has.
+for (const line of lines) describeLine(line);
