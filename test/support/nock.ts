@@ -13,3 +13,27 @@ export function answerWithNockOnly(): void {
 	});
 	afterAll(() => nock.enableNetConnect());
 }
+
+/** What reached the wire for one request: path, raw body and headers. */
+export interface Seen {
+	path: string;
+	body: string;
+	headers: Record<string, unknown>;
+}
+
+/** Answers `reply` with `status` and records what reached the wire in `seen`. */
+export function capture(
+	scope: nock.Interceptor,
+	status: number,
+	reply: unknown,
+	seen: Seen[],
+): nock.Scope {
+	return scope.reply(function (uri, body) {
+		seen.push({
+			path: uri,
+			body: typeof body === 'string' ? body : JSON.stringify(body),
+			headers: this.req.headers,
+		});
+		return [status, reply as nock.Body];
+	});
+}

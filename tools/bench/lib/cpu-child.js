@@ -4,7 +4,7 @@
 // concurrency against the same sandbox:
 //
 //   jelou  the compiled node's execute() (dist/) in the tests' fake execute context
-//          (test/support/fake-n8n.js) whose httpRequestWithAuthentication runs the credential's
+//          (test/support/fake-n8n.ts) whose httpRequestWithAuthentication runs the credential's
 //          real authenticate and, here, n8n-core's real httpRequest (axios)
 //   core   the same authenticate + n8n-core httpRequest calls in a plain pool, without the node
 //          (splits n8n-core/axios's share from the node's own code)
@@ -15,9 +15,11 @@
 // Input: argv[2] = JSON { baseUrl, apiKey, projectId, n, concurrency, rounds, warmupN }.
 // Output: one JSON line on stdout.
 
+const fs = require('node:fs');
+const { createRequire } = require('node:module');
 const path = require('node:path');
+const vm = require('node:vm');
 const { REPO_ROOT } = require('../../harness/runtime');
-const { createExecuteContext } = require('../../../test/support/fake-n8n');
 const { pool, plainLoop } = require('./plain-loop');
 
 const opts = JSON.parse(process.argv[2]);
@@ -42,7 +44,29 @@ function loadNodeAndCore() {
 	return { httpRequest, Jelou, JelouApi, coreVersion };
 }
 
+/**
+ * The tests' fake n8n context is TypeScript that imports only Node's modules and n8n-workflow:
+ * the repository's own TypeScript compiler turns it into CommonJS here, so the bench needs no
+ * build step for it and no other dependency.
+ */
+function loadFakeN8n() {
+	const file = path.join(REPO_ROOT, 'test', 'support', 'fake-n8n.ts');
+	const ts = loadFromRepo('typescript');
+	const { outputText } = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
+		fileName: file,
+		compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+	});
+	const wrapped = vm.runInThisContext(
+		`(function (exports, require, module, __filename, __dirname) {${outputText}\n})`,
+		{ filename: file },
+	);
+	const loaded = { exports: {} };
+	wrapped(loaded.exports, createRequire(file), loaded, file, path.dirname(file));
+	return loaded.exports;
+}
+
 const lib = loadNodeAndCore();
+const { createExecuteContext } = loadFakeN8n();
 const credentials = { authType: 'apiKey', apiKey, baseUrl };
 const ids = (count) => Array.from({ length: count }, (_, i) => `gen-${i}`);
 const urlFor = (id) =>

@@ -5,28 +5,10 @@
  */
 import nock from 'nock';
 
-import { Jelou } from '../../../../nodes/Jelou/Jelou.node';
 import { closedConversation, envelope, errorBody } from '../../../fixtures/conversations';
 import { answerWithNockOnly } from '../../../support/nock';
-import {
-	TEST_API_KEY,
-	TOOL_NODE,
-	apiKeyCredentials,
-	runNode,
-	type RunOptions,
-} from '../../../support/context';
-
-const HOST = 'https://jelou.test';
-const MESSAGING = 'https://chat.jelou.test';
-const PREFIX = '/jelouapi/v1/external-support';
-const SIGNING_SECRET = 'signing-5ecr3t-for-tool-tests';
-const node = new Jelou();
-
-const credentials = {
-	...apiKeyCredentials,
-	signingSecret: SIGNING_SECRET,
-	messagingBaseUrl: `${MESSAGING}/v1`,
-};
+import { HOST, PREFIX, credentials, node } from '../../../support/operation';
+import { TEST_API_KEY, TOOL_NODE, runNode, type RunOptions } from '../../../support/context';
 
 const getParams = (conversationId: string, extra: Record<string, unknown> = {}) => ({
 	resource: 'conversation',

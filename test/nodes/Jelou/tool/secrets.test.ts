@@ -9,7 +9,6 @@
 import nock from 'nock';
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { Jelou } from '../../../../nodes/Jelou/Jelou.node';
 import { closedConversation, envelope } from '../../../fixtures/conversations';
 import { EXECUTE_NODE } from '../../../support/fake-n8n';
 import {
@@ -23,13 +22,9 @@ import {
 	runNode,
 	type RunOptions,
 } from '../../../support/context';
+import { HOST, MESSAGING, PREFIX, SIGNING_SECRET, node } from '../../../support/operation';
 
-const HOST = 'https://jelou.test';
-const MESSAGING = 'https://chat.jelou.test';
-const PREFIX = '/jelouapi/v1/external-support';
-const SIGNING_SECRET = 'signing-5ecr3t-for-scan-0003';
 const BASIC = Buffer.from(`${TEST_CLIENT_ID}:${TEST_CLIENT_SECRET}`).toString('base64');
-const node = new Jelou();
 
 /** The secrets each scheme's credential holds (the node can only know, and scrub, those). */
 const SCHEMES: Record<string, { credentials: ICredentialDataDecryptedObject; secrets: string[] }> =

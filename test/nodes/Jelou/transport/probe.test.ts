@@ -2,8 +2,6 @@
  * The credential's Test button: the nodes' `jelouApiTest` method, run the way n8n runs it (with a
  * context that offers only `helpers.request`), through the one transport.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type {
 	ICredentialDataDecryptedObject,
@@ -28,6 +26,7 @@ import {
 	expectNoSecrets,
 } from '../../../support/context';
 import { answerWithNockOnly } from '../../../support/nock';
+import { closedPort } from '../../../support/loopback';
 
 const HOST = 'https://jelou.test';
 const PATH = '/jelouapi/v1/external-support';
@@ -60,15 +59,6 @@ async function runTest(
 		type: 'jelouApi',
 		data,
 	});
-}
-
-/** A loopback port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	await new Promise((resolve) => server.close(resolve));
-	return port;
 }
 
 answerWithNockOnly();

@@ -12,7 +12,13 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { JelouTrigger } from '../../../../nodes/Jelou/JelouTrigger.node';
 import { REGISTRATION_KEY } from '../../../../nodes/Jelou/trigger/record';
 import { FakeJelou } from '../../../fixtures/fake-jelou';
-import { API_KEY, allResponses, callWebhook, createHookContext, sign } from './context';
+import {
+	TRIGGER_API_KEY as API_KEY,
+	allResponses,
+	callWebhook,
+	createHookContext,
+	sign,
+} from '../../../support/context';
 
 const ORIGIN = 'https://jelou.test';
 const BASE_PATH = '/jelouapi/v1';

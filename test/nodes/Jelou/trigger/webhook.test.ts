@@ -2,6 +2,7 @@
  * JelouTrigger.webhook(): signature, replay window, body checks, event filter and the output item.
  */
 import { JelouTrigger } from '../../../../nodes/Jelou/JelouTrigger.node';
+import { eventItems, eventSamples } from '../../../fixtures/events';
 import {
 	OTHER_SECRET,
 	SIGNING_SECRET,
@@ -10,45 +11,12 @@ import {
 	sign,
 	type WebhookCall,
 	type WebhookOutcome,
-} from './context';
+} from '../../../support/context';
 
 const NOW = Date.now();
 const TS = NOW - 2_000;
 
-const startEvent = {
-	event: 'conversation.start',
-	timestamp: TS,
-	project_id: 'demo-project',
-	room_id: 'room-002',
-	conversation: { id: 'conv-active-001' },
-	contact: { id: 'user-002', name: 'Ana Pérez' },
-	bot: { id: 'bot-001', name: 'Soporte Bot' },
-};
-
-const closeEvent = {
-	event: 'conversation.close',
-	timestamp: TS,
-	project_id: 'demo-project',
-	room_id: 'room-001',
-	conversation: { id: 'conv-closed-001' },
-	contact: { id: 'user-001', name: 'Luis Gómez' },
-	bot: { id: 'bot-001', name: 'Soporte Bot' },
-	reason: 'closed_by_operator',
-	message: { type: 'text', text: 'The conversation has been closed.' },
-};
-
-const messageEvent = {
-	field: 'messages',
-	object: 'message_event',
-	event_type: 'message',
-	timestamp: TS,
-	project_id: 'demo-project',
-	room_id: 'room-002',
-	contact: { id: 'user-002', name: 'Ana Pérez' },
-	conversation: { id: 'conv-active-001' },
-	bot: { id: 'bot-001', name: 'Soporte Bot' },
-	value: { id: 'msg-1', type: 'text', content: { body: 'Hola, ¿me ayudan?' } },
-};
+const { start: startEvent, close: closeEvent, message: messageEvent } = eventSamples(TS);
 
 /** A request as Jelou sends it: the body serialized once and signed over those bytes. */
 function signed(
@@ -125,52 +93,14 @@ describe('description', () => {
 });
 
 describe('output item', () => {
-	it('conversation.start', async () => {
-		const json = expectStarted(await callWebhook(signed(startEvent)));
-		expect(json).toEqual({
-			event: 'conversation.start',
-			timestamp: new Date(TS).toISOString(),
-			projectId: 'demo-project',
-			_id: 'conv-active-001',
-			roomId: 'room-002',
-			state: 'active',
-			User: { id: 'user-002', names: 'Ana Pérez' },
-			Bot: { id: 'bot-001', name: 'Soporte Bot' },
-			payload: startEvent,
-		});
-	});
-
-	it('conversation.close', async () => {
-		const json = expectStarted(await callWebhook(signed(closeEvent)));
-		expect(json).toEqual({
-			event: 'conversation.close',
-			timestamp: new Date(TS).toISOString(),
-			projectId: 'demo-project',
-			_id: 'conv-closed-001',
-			roomId: 'room-001',
-			state: 'closed',
-			endedReason: 'closed_by_operator',
-			User: { id: 'user-001', names: 'Luis Gómez' },
-			Bot: { id: 'bot-001', name: 'Soporte Bot' },
-			closingMessage: { type: 'text', text: 'The conversation has been closed.' },
-			payload: closeEvent,
-		});
-	});
-
-	it('message (event_type instead of event)', async () => {
-		const json = expectStarted(await callWebhook(signed(messageEvent)));
-		expect(json).toEqual({
-			event: 'message',
-			timestamp: new Date(TS).toISOString(),
-			projectId: 'demo-project',
-			_id: 'conv-active-001',
-			roomId: 'room-002',
-			state: 'active',
-			User: { id: 'user-002', names: 'Ana Pérez' },
-			Bot: { id: 'bot-001', name: 'Soporte Bot' },
-			message: { id: 'msg-1', type: 'text', content: { body: 'Hola, ¿me ayudan?' } },
-			payload: messageEvent,
-		});
+	it.each([
+		['conversation.start', 'start'],
+		['conversation.close', 'close'],
+		['message (event_type instead of event)', 'message'],
+	] as const)('%s', async (_name, kind) => {
+		const payload = eventSamples(TS)[kind];
+		const json = expectStarted(await callWebhook(signed(payload)));
+		expect(json).toEqual({ ...eventItems(TS)[kind], payload });
 	});
 
 	it('leaves out what the event does not carry, and passes unknown events through', async () => {

@@ -1,14 +1,12 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { NodeApiError } from 'n8n-workflow';
 
-import { Jelou } from '../../../../../nodes/Jelou/Jelou.node';
 import {
 	activeConversation,
 	closedConversation,
 	envelope,
 	errorBody,
+	simplifiedClosedConversation,
 } from '../../../../fixtures/conversations';
 import {
 	TEST_API_KEY,
@@ -21,19 +19,8 @@ import {
 	runNode,
 } from '../../../../support/context';
 import { answerWithNockOnly } from '../../../../support/nock';
-
-const HOST = 'https://jelou.test';
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	await new Promise((resolve) => server.close(resolve));
-	return port;
-}
-const PREFIX = '/jelouapi/v1/external-support';
-const node = new Jelou();
+import { closedPort } from '../../../../support/loopback';
+import { HOST, PREFIX, node } from '../../../../support/operation';
 
 function getParams(extra: Record<string, unknown> = {}) {
 	return {
@@ -91,21 +78,7 @@ describe('Conversation → Get: success', () => {
 
 		const { output } = await runNode(node, { params: getParams({ simplify: true }) });
 
-		expect(output[0].json).toEqual({
-			conversationId: '65a1f0c2e4b0a1b2c3d4e5f6',
-			roomId: 'room-778899',
-			state: 'closed',
-			startAt: '2026-01-15T10:30:00.000Z',
-			endAt: '2026-01-15T10:45:30.900Z',
-			endedReason: 'closed_by_operator',
-			durationSeconds: 930,
-			userId: 'user-123',
-			userName: 'Ana Torres',
-			userReferenceId: 'crm-4711',
-			botId: 'bot-9',
-			botName: 'Ventas Bot',
-			channel: 'Whatsapp',
-		});
+		expect(output[0].json).toEqual(simplifiedClosedConversation);
 	});
 
 	it('returns an active conversation raw (no endAt) and simplified (nulls while active)', async () => {
@@ -259,81 +232,101 @@ describe('Conversation → Get: API errors', () => {
 		return error;
 	}
 
-	it('401: says the credentials were rejected, with the item index', async () => {
-		const error = await failWith((s) => s.reply(401, errorBody('Invalid API key')));
-		expect(error.message).toBe('Jelou rejected the credentials (HTTP 401)');
-		expect(error.description).toContain('Invalid API key');
-		expect(error.httpCode).toBe('401');
+	interface ApiErrorCase {
+		reply: [number, nock.Body, Record<string, string>?];
+		message: string;
+		/** The whole description, or texts it must (and must not) contain. */
+		description?: string;
+		contains?: string[];
+		lacks?: string[];
+		httpCode?: string;
+	}
+	const html502 =
+		'<html><head><title>502</title><style>b{}</style></head><body><h1>Bad Gateway</h1></body></html>';
+	const apiErrors: Array<[string, ApiErrorCase]> = [
+		[
+			'401: says the credentials were rejected, with the item index',
+			{
+				reply: [401, errorBody('Invalid API key')],
+				message: 'Jelou rejected the credentials (HTTP 401)',
+				contains: ['Invalid API key'],
+				httpCode: '401',
+			},
+		],
+		[
+			'404: names the conversation and the project',
+			{
+				reply: [404, errorBody('Conversation not found')],
+				message: "Conversation 'conv-x' was not found in project 'proj-1' (HTTP 404)",
+				contains: ['Conversation not found'],
+			},
+		],
+		[
+			"422: carries Jelou's description and the fields it objected to",
+			{
+				reply: [
+					422,
+					errorBody('The request is invalid', {
+						validationError: { conversationId: ['must be an ObjectId'] },
+					}),
+				],
+				message: 'Jelou rejected the request (HTTP 422): The request is invalid',
+				description: 'Fields Jelou objected to: conversationId: must be an ObjectId.',
+			},
+		],
+		[
+			'400 with only a message string: shows that message',
+			{
+				reply: [400, { message: 'Bad project', status: 0 }],
+				message: 'Jelou rejected the request (HTTP 400): Bad project',
+			},
+		],
+		[
+			'500: a clear message with the HTTP status and Jelou text',
+			{
+				reply: [500, errorBody('Database unavailable')],
+				message: 'Jelou failed to process the request (HTTP 500): Database unavailable',
+				httpCode: '500',
+			},
+		],
+		[
+			'502 with an HTML page: the status and an excerpt of the page',
+			{
+				reply: [502, html502, { 'Content-Type': 'text/html' }],
+				message: 'Jelou failed to process the request (HTTP 502)',
+				contains: ['not JSON (text/html)', 'Bad Gateway'],
+				lacks: ['<h1>'],
+			},
+		],
+		[
+			'200 with a body that is not JSON',
+			{
+				reply: [200, '{"data": {"_id": ', { 'Content-Type': 'application/json' }],
+				message: 'Jelou answered HTTP 200 with a body that is not valid JSON',
+			},
+		],
+		[
+			'200 with an empty body',
+			{ reply: [200, ''], message: 'Jelou answered HTTP 200 with an empty body' },
+		],
+		[
+			'200 whose envelope has no data',
+			{
+				reply: [200, { message: ['ok'], status: 1 }],
+				message: 'Jelou answered HTTP 200 without the expected data',
+			},
+		],
+	];
+
+	it.each(apiErrors)('%s', async (_name, expected) => {
+		const [status, body, headers] = expected.reply;
+		const error = await failWith((s) => s.reply(status, body, headers));
+		expect(error.message).toBe(expected.message);
 		expect(error.context.itemIndex).toBe(0);
-	});
-
-	it('404: names the conversation and the project', async () => {
-		const error = await failWith((s) => s.reply(404, errorBody('Conversation not found')));
-		expect(error.message).toBe(
-			"Conversation 'conv-x' was not found in project 'proj-1' (HTTP 404)",
-		);
-		expect(error.description).toContain('Conversation not found');
-	});
-
-	it("422: carries Jelou's description and the fields it objected to", async () => {
-		const error = await failWith((s) =>
-			s.reply(
-				422,
-				errorBody('The request is invalid', {
-					validationError: { conversationId: ['must be an ObjectId'] },
-				}),
-			),
-		);
-		expect(error.message).toBe('Jelou rejected the request (HTTP 422): The request is invalid');
-		expect(error.description).toBe(
-			'Fields Jelou objected to: conversationId: must be an ObjectId.',
-		);
-	});
-
-	it('400 with only a message string: shows that message', async () => {
-		const error = await failWith((s) => s.reply(400, { message: 'Bad project', status: 0 }));
-		expect(error.message).toBe('Jelou rejected the request (HTTP 400): Bad project');
-	});
-
-	it('500: a clear message with the HTTP status and Jelou text', async () => {
-		const error = await failWith((s) => s.reply(500, errorBody('Database unavailable')));
-		expect(error.message).toBe(
-			'Jelou failed to process the request (HTTP 500): Database unavailable',
-		);
-		expect(error.httpCode).toBe('500');
-	});
-
-	it('502 with an HTML page: the status and an excerpt of the page', async () => {
-		const error = await failWith((s) =>
-			s.reply(
-				502,
-				'<html><head><title>502</title><style>b{}</style></head><body><h1>Bad Gateway</h1></body></html>',
-				{
-					'Content-Type': 'text/html',
-				},
-			),
-		);
-		expect(error.message).toBe('Jelou failed to process the request (HTTP 502)');
-		expect(error.description).toContain('not JSON (text/html)');
-		expect(error.description).toContain('Bad Gateway');
-		expect(error.description).not.toContain('<h1>');
-	});
-
-	it('200 with a body that is not JSON', async () => {
-		const error = await failWith((s) =>
-			s.reply(200, '{"data": {"_id": ', { 'Content-Type': 'application/json' }),
-		);
-		expect(error.message).toBe('Jelou answered HTTP 200 with a body that is not valid JSON');
-	});
-
-	it('200 with an empty body', async () => {
-		const error = await failWith((s) => s.reply(200, ''));
-		expect(error.message).toBe('Jelou answered HTTP 200 with an empty body');
-	});
-
-	it('200 whose envelope has no data', async () => {
-		const error = await failWith((s) => s.reply(200, { message: ['ok'], status: 1 }));
-		expect(error.message).toBe('Jelou answered HTTP 200 without the expected data');
+		if (expected.description !== undefined) expect(error.description).toBe(expected.description);
+		for (const text of expected.contains ?? []) expect(error.description).toContain(text);
+		for (const text of expected.lacks ?? []) expect(error.description).not.toContain(text);
+		if (expected.httpCode !== undefined) expect(error.httpCode).toBe(expected.httpCode);
 	});
 
 	it('network error (connection refused on loopback): says Jelou could not be reached, naming the host only', async () => {

@@ -5,19 +5,16 @@
  */
 import nock from 'nock';
 
-import { Jelou } from '../../../../../nodes/Jelou/Jelou.node';
 import {
 	activeConversation,
 	closedConversation,
 	envelope,
+	simplifiedClosedConversation,
 } from '../../../../fixtures/conversations';
 import { EXECUTE_NODE } from '../../../../support/fake-n8n';
 import { answerWithNockOnly } from '../../../../support/nock';
 import { runNode } from '../../../../support/context';
-
-const HOST = 'https://jelou.test';
-const PREFIX = '/jelouapi/v1/external-support';
-const node = new Jelou();
+import { HOST, PREFIX, node } from '../../../../support/operation';
 
 const params = (extra: Record<string, unknown>) => ({
 	resource: 'conversation',
@@ -40,21 +37,7 @@ async function get(typeVersion: number, extra: Record<string, unknown>, answer: 
 	return output[0].json;
 }
 
-const FLAT_CLOSED = {
-	conversationId: closedConversation._id,
-	roomId: closedConversation.roomId,
-	state: 'closed',
-	startAt: closedConversation.startAt,
-	endAt: closedConversation.endAt,
-	endedReason: 'closed_by_operator',
-	durationSeconds: 930,
-	userId: 'user-123',
-	userName: 'Ana Torres',
-	userReferenceId: 'crm-4711',
-	botId: 'bot-9',
-	botName: 'Ventas Bot',
-	channel: 'Whatsapp',
-};
+const FLAT_CLOSED = simplifiedClosedConversation;
 
 answerWithNockOnly();
 

@@ -1,14 +1,11 @@
 import nock from 'nock';
 import type { NodeApiError } from 'n8n-workflow';
 
-import { Jelou } from '../../../../../nodes/Jelou/Jelou.node';
 import { errorBody } from '../../../../fixtures/conversations';
 import { apiKeyCredentials, runNode } from '../../../../support/context';
 import { answerWithNockOnly } from '../../../../support/nock';
+import { HOST, PREFIX as PATH, node } from '../../../../support/operation';
 
-const HOST = 'https://jelou.test';
-const PATH = '/jelouapi/v1/external-support';
-const node = new Jelou();
 const deleted = {
 	message: ['Integration deleted successfully'],
 	statusMessage: 'success',

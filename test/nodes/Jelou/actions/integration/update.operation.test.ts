@@ -1,14 +1,10 @@
 import nock from 'nock';
 import type { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { Jelou } from '../../../../../nodes/Jelou/Jelou.node';
 import { envelope, errorBody } from '../../../../fixtures/conversations';
 import { apiKeyCredentials, expectNoSecrets, runNode } from '../../../../support/context';
 import { answerWithNockOnly } from '../../../../support/nock';
-
-const HOST = 'https://jelou.test';
-const PATH = '/jelouapi/v1/external-support';
-const node = new Jelou();
+import { HOST, PREFIX as PATH, node } from '../../../../support/operation';
 
 const integration = {
 	id: 'int-1',

@@ -1,7 +1,7 @@
-'use strict';
 /**
  * The one stand-in for the contexts n8n gives our nodes, shared by every unit test and by the
- * benchmark (plain CommonJS so that tools/bench/ can load it next to the compiled dist/):
+ * benchmark (tools/bench/lib/cpu-child.js transpiles this file with the repository's TypeScript,
+ * so it imports nothing but Node's modules and n8n-workflow):
  * - an execute context (IExecuteFunctions) for the Jelou node's execute(),
  * - a hook context (IHookFunctions) for the trigger's webhookMethods,
  * - a webhook context (IWebhookFunctions) for the trigger's webhook().
@@ -17,16 +17,28 @@
  * nor use proxies. The benchmark can pass n8n-core's real client instead (`httpRequest` option).
  *
  * What it leaves out: n8n's expression engine (a parameter is a plain value or a function of the
- * item), run-data bookkeeping and the task/queue machinery around a node.
+ * item), run-data bookkeeping and the task/queue machinery around a node. Each context implements
+ * only the members our nodes call, so it is handed over as the full n8n type in one place each.
  */
-const http = require('node:http');
-const https = require('node:https');
-const zlib = require('node:zlib');
-const { NodeApiError } = require('n8n-workflow');
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as zlib from 'node:zlib';
+import {
+	NodeApiError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
 
-const CREDENTIAL_TYPE = 'jelouApi';
+export const CREDENTIAL_TYPE = 'jelouApi';
 
-const EXECUTE_NODE = {
+export const EXECUTE_NODE: INode = {
 	id: '6f1c4e0a-0000-4000-8000-000000000001',
 	name: 'Jelou',
 	type: 'n8n-nodes-jelou.jelou',
@@ -36,7 +48,7 @@ const EXECUTE_NODE = {
 	credentials: { jelouApi: { id: 'cred-0001', name: 'Jelou test' } },
 };
 
-const TRIGGER_NODE = {
+export const TRIGGER_NODE: INode = {
 	id: '6f1c4e0a-0000-4000-8000-000000000002',
 	name: 'Jelou Trigger',
 	type: 'n8n-nodes-jelou.jelouTrigger',
@@ -46,15 +58,30 @@ const TRIGGER_NODE = {
 	webhookId: 'b7e1d5c2-0000-4000-8000-000000000003',
 };
 
-function errorWith(message, fields) {
+export interface CredentialTypeLike {
+	authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions>;
+}
+
+/** A parameter value, or a function of the item (a stand-in for an n8n expression). */
+export type ParamValue = unknown | ((item: INodeExecutionData, itemIndex: number) => unknown);
+
+/** n8n's HTTP client as the nodes call it. */
+export type HttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
+
+type Headers = Record<string, string | string[] | undefined>;
+
+function errorWith(message: string, fields: Record<string, unknown>): Error {
 	return Object.assign(new Error(message), fields);
 }
 
-function headerKey(headers, name) {
+function headerKey(headers: Headers, name: string): string | undefined {
 	return Object.keys(headers).find((key) => key.toLowerCase() === name);
 }
 
-function requestUrl(options) {
+function requestUrl(options: IHttpRequestOptions): URL {
 	const target = String(options.url ?? '');
 	const url =
 		options.baseURL !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(target)
@@ -65,7 +92,7 @@ function requestUrl(options) {
 	return url;
 }
 
-function requestBody(options, headers) {
+function requestBody(options: IHttpRequestOptions, headers: Headers): string | Buffer | undefined {
 	const { body } = options;
 	if (
 		body === undefined ||
@@ -79,7 +106,7 @@ function requestBody(options, headers) {
 	return JSON.stringify(body);
 }
 
-function decodeBody(buffer, encoding) {
+function decodeBody(buffer: Buffer, encoding: string | undefined): Buffer {
 	if (encoding === 'gzip' || encoding === 'x-gzip') return zlib.gunzipSync(buffer);
 	if (encoding === 'deflate') return zlib.inflateSync(buffer);
 	if (encoding === 'br') return zlib.brotliDecompressSync(buffer);
@@ -87,35 +114,36 @@ function decodeBody(buffer, encoding) {
 }
 
 /** Like axios' default: JSON when it parses, else the text; an empty body stays ''. */
-function parseAnswer(buffer, options) {
+function parseAnswer(buffer: Buffer, options: IHttpRequestOptions): unknown {
 	if (options.encoding === 'arraybuffer') return buffer;
 	const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
 	if (text === '') return text;
 	try {
-		return JSON.parse(text);
+		return JSON.parse(text) as unknown;
 	} catch {
 		return text;
 	}
 }
 
 /** n8n's `httpRequest(options)` as far as our nodes use it (see the top of this file). */
-function httpRequest(options) {
+export function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
 	return new Promise((resolve, reject) => {
 		const url = requestUrl(options);
-		const headers = { ...(options.headers ?? {}) };
+		const headers: Headers = { ...((options.headers ?? {}) as Headers) };
 		if (options.json && !headerKey(headers, 'accept')) headers.Accept = 'application/json';
 		if (!headerKey(headers, 'user-agent')) headers['User-Agent'] = 'n8n';
 		const body = requestBody(options, headers);
 		if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
-		const signal = options.abortSignal;
+		// n8n-workflow types it as a generic signal; the nodes hand over a real AbortSignal.
+		const signal = options.abortSignal as AbortSignal | undefined;
 		if (signal?.aborted) {
 			reject(errorWith('canceled', { code: 'ERR_CANCELED', name: 'CanceledError' }));
 			return;
 		}
 
 		let settled = false;
-		let status;
-		const finish = (error, value) => {
+		let status: number | undefined;
+		const finish = (error: Error | undefined, value?: unknown) => {
 			if (settled) return;
 			settled = true;
 			signal?.removeEventListener('abort', onAbort);
@@ -148,34 +176,35 @@ function httpRequest(options) {
 		}
 		req.on('error', (error) => finish(status === undefined ? error : bodyCut()));
 		req.on('response', (res) => {
-			status = res.statusCode;
-			const chunks = [];
-			res.on('data', (chunk) => chunks.push(chunk));
+			const code = res.statusCode ?? 0;
+			status = code;
+			const chunks: Buffer[] = [];
+			res.on('data', (chunk: Buffer) => chunks.push(chunk));
 			res.on('aborted', () => finish(bodyCut()));
 			res.on('error', () => finish(bodyCut()));
 			res.on('end', () => {
 				if (!res.complete) return finish(bodyCut());
-				let data;
+				let data: unknown;
 				try {
 					data = parseAnswer(
 						decodeBody(Buffer.concat(chunks), res.headers['content-encoding']),
 						options,
 					);
 				} catch (error) {
-					return finish(error);
+					return finish(error as Error);
 				}
 				const response = {
 					body: data,
 					headers: res.headers,
-					statusCode: status,
+					statusCode: code,
 					statusMessage: res.statusMessage,
 				};
-				if ((status < 200 || status >= 300) && !options.ignoreHttpStatusErrors) {
+				if ((code < 200 || code >= 300) && !options.ignoreHttpStatusErrors) {
 					return finish(
-						errorWith(`Request failed with status code ${status}`, {
-							code: status < 500 ? 'ERR_BAD_REQUEST' : 'ERR_BAD_RESPONSE',
-							status,
-							response: { status, headers: res.headers, data },
+						errorWith(`Request failed with status code ${code}`, {
+							code: code < 500 ? 'ERR_BAD_REQUEST' : 'ERR_BAD_RESPONSE',
+							status: code,
+							response: { status: code, headers: res.headers, data },
 						}),
 					);
 				}
@@ -187,20 +216,26 @@ function httpRequest(options) {
 	});
 }
 
+type ParameterGetter = (name: string, itemIndex: number, fallback?: unknown) => unknown;
+
 /** A dotted path (`options.timeout`) as n8n resolves it; a function is called with the item. */
-function parameterGetter(params, items) {
-	const lookup = (name) => {
+function parameterGetter(
+	params: Record<string, ParamValue>,
+	items: INodeExecutionData[],
+): ParameterGetter {
+	const lookup = (name: string): unknown => {
 		if (name in params) return params[name];
-		let current = params;
+		let current: unknown = params;
 		for (const part of name.split('.')) {
 			if (current === null || typeof current !== 'object') return undefined;
-			current = current[part];
+			current = (current as Record<string, unknown>)[part];
 		}
 		return current;
 	};
 	return (name, itemIndex, fallback) => {
 		let value = lookup(name);
-		if (typeof value === 'function') value = value(items[itemIndex], itemIndex);
+		if (typeof value === 'function')
+			value = (value as (...a: unknown[]) => unknown)(items[itemIndex], itemIndex);
 		if (value === undefined) {
 			if (fallback !== undefined) return fallback;
 			throw new Error(`Could not get parameter "${name}"`);
@@ -209,54 +244,85 @@ function parameterGetter(params, items) {
 	};
 }
 
-function credentialsGetter(credentials) {
-	return async (type) => {
+function credentialsGetter(credentials: ICredentialDataDecryptedObject) {
+	return async (type: string) => {
 		if (type !== CREDENTIAL_TYPE) throw new Error(`Unexpected credential type ${type}`);
 		return credentials;
 	};
+}
+
+interface AuthenticatedRequestSetup {
+	node: INode;
+	credentials: ICredentialDataDecryptedObject;
+	credentialType: CredentialTypeLike;
+	/** n8n's HTTP client (default: the client above). */
+	httpRequest?: HttpRequest;
+	sent: IHttpRequestOptions[];
+	handOvers: CredentialHandOver[];
+	/** The context n8n calls the helper with; a caller must keep it as `this`. */
+	expectThis?: () => unknown;
+}
+
+/** A credential reference handed to n8n with a request (saves n8n re-reading it). */
+export interface CredentialHandOver {
+	id: string;
+	type: string;
 }
 
 /**
  * n8n's httpRequestWithAuthentication: the credential handed in (or read), its `authenticate`,
  * the request, and NodeApiError around any failure. `sent` records every request as sent.
  */
-function authenticatedRequest({
-	node,
-	credentials,
-	credentialType,
-	send,
-	sent,
-	handOvers,
-	expectThis,
-}) {
-	return async function httpRequestWithAuthentication(type, requestOptions, additional) {
+function authenticatedRequest(setup: AuthenticatedRequestSetup) {
+	return async function httpRequestWithAuthentication(
+		this: unknown,
+		type: string,
+		requestOptions: IHttpRequestOptions,
+		additional?: {
+			credentialsDecrypted?: CredentialHandOver & { data?: ICredentialDataDecryptedObject };
+		},
+	): Promise<unknown> {
 		if (type !== CREDENTIAL_TYPE) throw new Error(`Unexpected credential type ${type}`);
-		// n8n calls the helper with the node's context as `this`; a caller must keep it.
-		if (expectThis && this !== expectThis())
+		if (setup.expectThis && this !== setup.expectThis())
 			throw new Error('httpRequestWithAuthentication was called without its context');
 		// Like n8n: credentials handed in are used as they are instead of being read again.
-		if (additional?.credentialsDecrypted) handOvers.push(additional.credentialsDecrypted);
-		const used = additional?.credentialsDecrypted?.data ?? credentials;
-		const authenticated = await credentialType.authenticate(used, { ...requestOptions });
-		sent.push(authenticated);
+		if (additional?.credentialsDecrypted) setup.handOvers.push(additional.credentialsDecrypted);
+		const used = additional?.credentialsDecrypted?.data ?? setup.credentials;
+		const authenticated = await setup.credentialType.authenticate(used, { ...requestOptions });
+		setup.sent.push(authenticated);
 		try {
-			return await send(authenticated);
+			return await (setup.httpRequest ?? httpRequest)(authenticated);
 		} catch (error) {
-			throw new NodeApiError(node, error);
+			throw new NodeApiError(setup.node, error as JsonObject);
 		}
 	};
 }
 
-/**
- * IExecuteFunctions. Options: items (json of each input item), params, credentials,
- * credentialType (an instance of the credential class), continueOnFail, abortSignal, node,
- * httpRequest (defaults to the client above).
- */
-function createExecuteContext(options) {
+export interface ExecuteContextOptions {
+	/** The json of each input item (default: one empty item). */
+	items?: IDataObject[];
+	params?: Record<string, ParamValue>;
+	credentials: ICredentialDataDecryptedObject;
+	/** An instance of the credential class, whose `authenticate` signs every request. */
+	credentialType: CredentialTypeLike;
+	continueOnFail?: boolean;
+	abortSignal?: AbortSignal;
+	node?: INode;
+	/** n8n's HTTP client (default: the client above). */
+	httpRequest?: HttpRequest;
+}
+
+export function createExecuteContext(options: ExecuteContextOptions): {
+	ctx: IExecuteFunctions;
+	/** Every request as sent, after authentication (for checking headers and secrets). */
+	requests: IHttpRequestOptions[];
+	/** The credential references handed to n8n with each request. */
+	credentialHandOvers: CredentialHandOver[];
+} {
 	const node = options.node ?? EXECUTE_NODE;
 	const items = (options.items ?? [{}]).map((json) => ({ json }));
-	const requests = [];
-	const credentialHandOvers = [];
+	const requests: IHttpRequestOptions[] = [];
+	const credentialHandOvers: CredentialHandOver[] = [];
 	const ctx = {
 		getInputData: () => items,
 		getNode: () => node,
@@ -266,64 +332,106 @@ function createExecuteContext(options) {
 		getNodeParameter: parameterGetter(options.params ?? {}, items),
 		helpers: {
 			httpRequestWithAuthentication: authenticatedRequest({
+				...options,
 				node,
-				credentials: options.credentials,
-				credentialType: options.credentialType,
-				send: options.httpRequest ?? httpRequest,
 				sent: requests,
 				handOvers: credentialHandOvers,
 			}),
 		},
 	};
-	return { ctx, requests, credentialHandOvers };
+	return { ctx: ctx as unknown as IExecuteFunctions, requests, credentialHandOvers };
 }
 
-/** IHookFunctions for the trigger's checkExists / create / delete. */
-function createHookContext(options) {
-	const node = options.node ?? TRIGGER_NODE;
+/** What the trigger's hook and webhook contexts have in common. */
+function triggerMembers(
+	node: INode,
+	mode: 'trigger' | 'webhook',
+	options: {
+		params?: Record<string, unknown>;
+		credentials: ICredentialDataDecryptedObject;
+		staticData: IDataObject;
+	},
+) {
 	const getParameter = parameterGetter(options.params ?? {}, []);
-	const requests = [];
-	const ctx = {
+	return {
 		getNode: () => node,
-		getMode: () => 'trigger',
-		getActivationMode: () => 'activate',
-		getNodeParameter: (name, fallback) => getParameter(name, 0, fallback),
-		getNodeWebhookUrl: (name) => (name === 'default' ? options.webhookUrl : undefined),
-		getWorkflowStaticData: (type) => {
+		getMode: () => mode,
+		getNodeParameter: (name: string, fallback?: unknown) => getParameter(name, 0, fallback),
+		getWorkflowStaticData: (type: string) => {
 			if (type !== 'node') throw new Error(`Unexpected static data type ${type}`);
 			return options.staticData;
 		},
 		getCredentials: credentialsGetter(options.credentials),
+	};
+}
+
+export interface HookContextOptions {
+	params: Record<string, unknown>;
+	credentials: ICredentialDataDecryptedObject;
+	credentialType: CredentialTypeLike;
+	staticData: IDataObject;
+	webhookUrl: string;
+	node?: INode;
+	httpRequest?: HttpRequest;
+}
+
+/** IHookFunctions for the trigger's checkExists / create / delete. */
+export function createHookContext(options: HookContextOptions): {
+	ctx: IHookFunctions;
+	requests: IHttpRequestOptions[];
+} {
+	const node = options.node ?? TRIGGER_NODE;
+	const requests: IHttpRequestOptions[] = [];
+	const ctx = {
+		...triggerMembers(node, 'trigger', options),
+		getActivationMode: () => 'activate',
+		getNodeWebhookUrl: (name: string) => (name === 'default' ? options.webhookUrl : undefined),
 		helpers: {
 			httpRequestWithAuthentication: authenticatedRequest({
+				...options,
 				node,
-				credentials: options.credentials,
-				credentialType: options.credentialType,
-				send: options.httpRequest ?? httpRequest,
 				sent: requests,
 				handOvers: [],
-				expectThis: () => ctx,
+				expectThis: (): unknown => ctx,
 			}),
 		},
 	};
-	return { ctx, requests };
+	return { ctx: ctx as unknown as IHookFunctions, requests };
+}
+
+export interface WebhookContextOptions {
+	headers: Record<string, string | string[]>;
+	rawBody?: Buffer;
+	parsedBody: unknown;
+	params?: Record<string, unknown>;
+	credentials: ICredentialDataDecryptedObject;
+	staticData: IDataObject;
+	node?: INode;
+}
+
+/** What the node wrote to the response itself. */
+export interface RecordedResponse {
+	statusCode: number;
+	body: unknown;
 }
 
 /**
  * IWebhookFunctions for the trigger's webhook(): the request with its raw bytes and lower-cased
  * headers, and a response object that records what the node wrote itself.
  */
-function createWebhookContext(options) {
+export function createWebhookContext(options: WebhookContextOptions): {
+	ctx: IWebhookFunctions;
+	response: RecordedResponse;
+} {
 	const node = options.node ?? TRIGGER_NODE;
-	const getParameter = parameterGetter(options.params ?? {}, []);
 	const response = {
 		statusCode: 0,
-		body: undefined,
-		status(code) {
+		body: undefined as unknown,
+		status(code: number) {
 			this.statusCode = code;
 			return this;
 		},
-		json(body) {
+		json(body: unknown) {
 			this.body = body;
 			return this;
 		},
@@ -335,29 +443,12 @@ function createWebhookContext(options) {
 		rawBody: options.rawBody,
 	};
 	const ctx = {
-		getNode: () => node,
-		getMode: () => 'webhook',
-		getNodeParameter: (name, fallback) => getParameter(name, 0, fallback),
+		...triggerMembers(node, 'webhook', options),
 		getRequestObject: () => request,
 		getResponseObject: () => response,
 		getHeaderData: () => options.headers,
 		getBodyData: () => options.parsedBody,
-		getWorkflowStaticData: (type) => {
-			if (type !== 'node') throw new Error(`Unexpected static data type ${type}`);
-			return options.staticData;
-		},
-		getCredentials: credentialsGetter(options.credentials),
 		getNodeWebhookUrl: () => `http://127.0.0.1/webhook/${node.webhookId}/jelou`,
 	};
-	return { ctx, response };
+	return { ctx: ctx as unknown as IWebhookFunctions, response };
 }
-
-module.exports = {
-	CREDENTIAL_TYPE,
-	EXECUTE_NODE,
-	TRIGGER_NODE,
-	httpRequest,
-	createExecuteContext,
-	createHookContext,
-	createWebhookContext,
-};

@@ -5,7 +5,7 @@
  * "On Error: Continue" the other items stay intact and in order. No secret may appear anywhere.
  *
  * Network failures use real servers on 127.0.0.1 (nock cannot fake a time-out or a reset
- * cleanly); the rate-limited run uses the sandbox.
+ * cleanly); the rate-limited run uses nock with a server clock of its own.
  */
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,8 +13,9 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { IDataObject, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 
-import { Jelou } from '../../../nodes/Jelou/Jelou.node';
-import { closedConversation, envelope, errorBody } from '../../fixtures/conversations';
+import { Jelou } from '../../../../nodes/Jelou/Jelou.node';
+import { closedConversation, envelope, errorBody } from '../../../fixtures/conversations';
+import { rateLimitedConversations } from '../../../fixtures/fake-jelou';
 import {
 	TEST_API_KEY,
 	apiKeyCredentials,
@@ -22,18 +23,7 @@ import {
 	expectNoSecrets,
 	runNode,
 	type RunOptions,
-} from '../../support/context';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startSandbox } = require('../../../tools/sandbox/server.js') as {
-	startSandbox: (options: Record<string, unknown>) => Promise<Sandbox>;
-};
-
-interface Sandbox {
-	baseUrl: string;
-	requests: Array<{ path: string; status: number }>;
-	close: () => Promise<void>;
-}
+} from '../../../support/context';
 
 const HOST = 'https://jelou.test';
 const PREFIX = '/jelouapi/v1/external-support';
@@ -857,35 +847,24 @@ describe('cancelling the execution', () => {
 	});
 });
 
-describe('a long run against a rate-limited server (sandbox)', () => {
-	let sandbox: Sandbox;
-
-	beforeAll(async () => {
-		// The sandbox's clock stands still until the 51st request has arrived, then runs in real
+describe('a long run against a rate-limited server', () => {
+	it('200 items at 50 requests per second finish with no failed item, in order', async () => {
+		// The server's clock stands still until the 51st request has arrived, then runs in real
 		// time from the first one: the first burst exceeds 50 a second however slowly this machine
 		// sends it, and nothing else changes.
 		let firstAt: number | undefined;
-		const clock = {
+		const statuses: number[] = rateLimitedConversations({
+			origin: HOST,
+			basePath: '/jelouapi/v1',
+			project: 'demo-project',
+			apiKey: TEST_API_KEY,
+			limit: 50,
 			now: () => {
 				const real = performance.now();
 				firstAt ??= real;
-				return sandbox.requests.length <= 50 ? 0 : real - firstAt;
+				return statuses.length < 50 ? 0 : real - firstAt;
 			},
-		};
-		sandbox = await startSandbox({
-			port: 0,
-			apiKey: TEST_API_KEY,
-			rateLimit: 50,
-			retryAfterMode: 'seconds',
-			quiet: true,
-			clock,
 		});
-	});
-	afterAll(async () => {
-		await sandbox.close();
-	});
-
-	it('200 items at 50 requests per second finish with no failed item, in order', async () => {
 		const ids = Array.from({ length: 200 }, (_, i) => `gen-${i}`);
 		// Like n8n's own execution signal, which has no listener limit (many requests wait on it).
 		const signal = new AbortController().signal;
@@ -893,7 +872,7 @@ describe('a long run against a rate-limited server (sandbox)', () => {
 		const { output } = await runNode(node, {
 			items: items(...ids),
 			params: params({ maxRetries: 5, concurrency: 20 }, { projectId: 'demo-project' }),
-			credentials: { ...apiKeyCredentials, baseUrl: sandbox.baseUrl },
+			credentials: apiKeyCredentials,
 			continueOnFail: true,
 			abortSignal: signal,
 		});
@@ -901,7 +880,6 @@ describe('a long run against a rate-limited server (sandbox)', () => {
 		const failed = output.filter((item) => item.error !== undefined);
 		expect(failed.map((item) => item.json.error)).toEqual([]);
 		expect(output.map((item) => item.json._id)).toEqual(ids);
-		const statuses = sandbox.requests.map((request) => request.status);
 		// The limit was really hit (the 51st request was refused, so the retries were exercised),
 		// and every item got its 200.
 		expect(statuses.slice(0, 51)).toEqual([...Array.from({ length: 50 }, () => 200), 429]);

@@ -1,71 +1,12 @@
 /**
- * The local fake Jelou (tools/sandbox/server.js, plain JS) with the few members these tests use, and a
- * local HTTP server that plays n8n's webhook endpoint: it feeds each request it receives (raw body
- * and headers) into JelouTrigger.webhook() through the fake context and answers what n8n would.
+ * A local HTTP server that plays n8n's webhook endpoint: it feeds each request it receives (raw
+ * body and headers) into JelouTrigger.webhook() through the fake context and answers what n8n
+ * would. For tests that deliver events over real HTTP.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { callWebhook, type WebhookCall, type WebhookOutcome } from './context';
-
-export interface SandboxIntegration {
-	webhookUrl: string;
-	authType: string;
-	authorization: string;
-	signingSecret: string;
-	updatedAt: string;
-}
-
-export interface SandboxDelivery {
-	event: string;
-	status: number | null;
-	responseBody: string | null;
-	error: string | null;
-	payload: string;
-}
-
-export interface SandboxRequest {
-	method: string;
-	path: string;
-	body: string;
-	status: number;
-}
-
-export interface Sandbox {
-	url: string;
-	baseUrl: string;
-	integration: SandboxIntegration | null;
-	requests: SandboxRequest[];
-	setIntegration(spec: Partial<SandboxIntegration>): void;
-	clearIntegration(): void;
-	reset(): void;
-	resetData(): void;
-	webhookDeliveries: SandboxDelivery[];
-	messagingBaseUrl: string;
-	emit(input: Record<string, unknown>): Promise<{
-		status: number | null;
-		body: string | null;
-		sentPayload: Record<string, unknown>;
-		error: string | null;
-	}>;
-	close(): Promise<void>;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startSandbox } = require('../../../../tools/sandbox/server.js') as {
-	startSandbox: (options: Record<string, unknown>) => Promise<Sandbox>;
-};
-
-export async function sandbox(options: Record<string, unknown> = {}): Promise<Sandbox> {
-	return await startSandbox({
-		port: 0,
-		quiet: true,
-		latencyMs: 0,
-		rateLimit: 0,
-		errorRate: 0,
-		...options,
-	});
-}
 
 export interface FakeN8n {
 	/** Base address; the trigger's webhook URL is `${url}/webhook/<id>/jelou`. */
@@ -114,7 +55,7 @@ export async function fakeN8n(
 			while (outcomes.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
 		},
 		close: async () => {
-			// Keep-alive connections of the sandbox's webhook sender would hold the server open.
+			// Keep-alive connections of the sender would hold the server open.
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 		},

@@ -7,10 +7,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { Jelou } from '../../../nodes/Jelou/Jelou.node';
-import { MAX_CONCURRENCY as ADAPTIVE_CEILING } from '../../../nodes/Jelou/transport/flow';
-import { closedConversation, envelope } from '../../fixtures/conversations';
-import { apiKeyCredentials, runNode } from '../../support/context';
+import { Jelou } from '../../../../nodes/Jelou/Jelou.node';
+import { MAX_CONCURRENCY as ADAPTIVE_CEILING } from '../../../../nodes/Jelou/transport/flow';
+import { closedConversation, envelope } from '../../../fixtures/conversations';
+import { apiKeyCredentials, runNode } from '../../../support/context';
 
 const node = new Jelou();
 

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import type { IDataObject, NodeApiError } from 'n8n-workflow';
 
-import { Jelou } from '../../../nodes/Jelou/Jelou.node';
+import { Jelou } from '../../../../nodes/Jelou/Jelou.node';
 import {
 	DOC_ALTERNATIVE_BASE_URL,
 	DOC_AUTH_HEADERS,
@@ -28,9 +28,14 @@ import {
 	updateIntegration,
 	type DocumentedAnswer,
 	type DocumentedEndpoint,
-} from '../../fixtures/jelou-docs';
-import { TEST_API_KEY, apiKeyCredentials, basicCredentials, runNode } from '../../support/context';
-import { answerWithNockOnly } from '../../support/nock';
+} from '../../../fixtures/jelou-docs';
+import {
+	TEST_API_KEY,
+	apiKeyCredentials,
+	basicCredentials,
+	runNode,
+} from '../../../support/context';
+import { answerWithNockOnly } from '../../../support/nock';
 
 const node = new Jelou();
 const GATEWAY = new URL(DOC_BASE_URL).origin;
@@ -178,17 +183,23 @@ describe('the node sends exactly the documented request', () => {
 		expectDocumentedHeaders(seen[0], true);
 	});
 
-	it('Get: GET {projectId}, no body', async () => {
-		const seen: Seen[] = [];
-		serve(getIntegration, getIntegration.success[0], seen);
-		await run('get');
-		expect(seen[0]).toMatchObject({
-			method: 'GET',
-			path: `${BASE_PATH}/external-support/${DOC_PROJECT_ID}`,
-			body: '',
-		});
-		expectDocumentedHeaders(seen[0], false);
-	});
+	it.each([
+		['Get', 'get', getIntegration, getIntegration.success[0]],
+		['Delete', 'delete', deleteIntegration, deleteIntegration.success[1]],
+	] as const)(
+		'%s: the documented method on {projectId}, no body',
+		async (_name, operation, endpoint, answer) => {
+			const seen: Seen[] = [];
+			serve(endpoint, answer, seen);
+			await run(operation);
+			expect(seen[0]).toMatchObject({
+				method: endpoint.request[0].method,
+				path: `${BASE_PATH}/external-support/${DOC_PROJECT_ID}`,
+				body: '',
+			});
+			expectDocumentedHeaders(seen[0], false);
+		},
+	);
 
 	it('Update: PATCH {projectId} with the API-reference body when every field is set', async () => {
 		const seen: Seen[] = [];
@@ -213,18 +224,6 @@ describe('the node sends exactly the documented request', () => {
 		serve(updateIntegration, updateIntegration.success[1], seen);
 		await run('update', { updateFields: { webhookUrl: 'https://my-system.com/webhook/jelou-v2' } });
 		expect(sentBody(seen[0])).toEqual(updateIntegration.request[1].body);
-	});
-
-	it('Delete: DELETE {projectId}, no body', async () => {
-		const seen: Seen[] = [];
-		serve(deleteIntegration, deleteIntegration.success[1], seen);
-		await run('delete');
-		expect(seen[0]).toMatchObject({
-			method: 'DELETE',
-			path: `${BASE_PATH}/external-support/${DOC_PROJECT_ID}`,
-			body: '',
-		});
-		expectDocumentedHeaders(seen[0], false);
 	});
 
 	it('with Basic credentials, the documented Authorization: Basic base64(clientId:clientSecret) and no x-api-key', async () => {

@@ -1,12 +1,12 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { Jelou } from '../../../nodes/Jelou/Jelou.node';
+import { Jelou } from '../../../../nodes/Jelou/Jelou.node';
 import {
 	DEFAULT_FIXED_CONCURRENCY,
 	MAX_CONCURRENCY,
 	DEFAULT_TRANSPORT_SETTINGS,
-} from '../../../nodes/Jelou/transport';
-import codex from '../../../nodes/Jelou/Jelou.node.json';
+} from '../../../../nodes/Jelou/transport';
+import codex from '../../../../nodes/Jelou/Jelou.node.json';
 
 const { description } = new Jelou();
 const byName = (name: string) => description.properties.filter((p) => p.name === name);

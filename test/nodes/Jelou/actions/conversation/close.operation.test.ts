@@ -1,0 +1,94 @@
+/** Conversation → Close: the redirect sent, the closed conversation returned, a 404 per item. */
+import nock from 'nock';
+
+import { closedConversation, envelope, errorBody } from '../../../../fixtures/conversations';
+import { runNode } from '../../../../support/context';
+import { HOST, PREFIX, credentials, node } from '../../../../support/operation';
+import { answerWithNockOnly, capture, type Seen } from '../../../../support/nock';
+
+answerWithNockOnly();
+
+describe('Conversation → Close', () => {
+	const params = {
+		resource: 'conversation',
+		operation: 'close',
+		projectId: 'proj-1',
+		botId: 'bot-9',
+		userId: 'user-123',
+	};
+
+	it('sends the closing message as a text redirect and returns the closed conversation', async () => {
+		const seen: Seen[] = [];
+		capture(
+			nock(HOST).post(`${PREFIX}/proj-1/conversations/close`),
+			200,
+			envelope(closedConversation),
+			seen,
+		);
+
+		const { output } = await runNode(node, {
+			params: { ...params, additionalFields: { closingMessage: 'Thanks for writing to us!' } },
+			credentials,
+		});
+
+		expect(JSON.parse(seen[0].body)).toEqual({
+			botId: 'bot-9',
+			userId: 'user-123',
+			redirectPayload: { type: 'text', text: 'Thanks for writing to us!' },
+		});
+		expect(output[0].json).toMatchObject({
+			success: true,
+			botId: 'bot-9',
+			userId: 'user-123',
+			state: 'closed',
+			endedReason: 'closed_by_operator',
+		});
+	});
+
+	it('hands back to the bot flow (edge) without text, and answers success when Jelou sends no data', async () => {
+		const seen: Seen[] = [];
+		capture(
+			nock(HOST).post(`${PREFIX}/proj-1/conversations/close`),
+			200,
+			{ status: 1, message: ['Closed'] },
+			seen,
+		);
+		const { output } = await runNode(node, {
+			params: { ...params, additionalFields: { redirectType: 'edge' } },
+			credentials,
+		});
+		expect(JSON.parse(seen[0].body)).toEqual({
+			botId: 'bot-9',
+			userId: 'user-123',
+			redirectPayload: { type: 'edge' },
+		});
+		expect(output[0].json).toEqual({ success: true, botId: 'bot-9', userId: 'user-123' });
+	});
+
+	it('404 names the bot, the user and the project; continueOnFail keeps the other items', async () => {
+		nock(HOST)
+			.post(`${PREFIX}/proj-1/conversations/close`)
+			.reply(404, errorBody('Bot or user not found'));
+		nock(HOST)
+			.post(`${PREFIX}/proj-1/conversations/close`)
+			.reply(200, envelope(closedConversation));
+
+		const { output } = await runNode(node, {
+			items: [{ user: 'ghost' }, { user: 'user-123' }],
+			params: {
+				...params,
+				userId: (item: { json: { user: string } }) => item.json.user,
+				additionalFields: {},
+				options: { concurrency: 1 },
+			},
+			credentials,
+			continueOnFail: true,
+		});
+
+		expect(output[0].json).toEqual({
+			error:
+				"Jelou found no open conversation of bot 'bot-9' and user 'ghost' in project 'proj-1' (HTTP 404)",
+		});
+		expect(output[1].json).toMatchObject({ success: true, userId: 'user-123' });
+	});
+});
