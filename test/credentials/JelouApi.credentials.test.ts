@@ -3,6 +3,7 @@ import nock from 'nock';
 import { JelouApi } from '../../credentials/JelouApi.credentials';
 import { httpRequest } from '../support/fake-n8n';
 import { TEST_API_KEY, TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../support/context';
+import { capture } from '../support/nock';
 
 const credential = new JelouApi();
 
@@ -36,31 +37,20 @@ describe('JelouApi credential', () => {
 	});
 
 	it('API key scheme: puts x-api-key on the wire and nothing else', async () => {
-		let headers: Record<string, unknown> = {};
-		nock('https://jelou.test')
-			.get('/x')
-			.reply(function () {
-				headers = this.req.headers;
-				return [200, {}];
-			});
+		const seen = capture(nock('https://jelou.test').get('/x'), 200, {});
 		const options = await credential.authenticate(
 			// A stale secret of the other scheme must not be sent.
 			{ authType: 'apiKey', apiKey: TEST_API_KEY, clientId: 'old', clientSecret: 'old-secret' },
 			{ url: 'https://jelou.test/x', method: 'GET', headers: { Authorization: 'Bearer leftover' } },
 		);
 		await httpRequest(options);
+		const { headers } = seen[0];
 		expect(headers['x-api-key']).toBe(TEST_API_KEY);
 		expect(headers.authorization).toBeUndefined();
 	});
 
 	it('Basic scheme: puts Authorization: Basic base64(clientId:clientSecret) on the wire and nothing else', async () => {
-		let headers: Record<string, unknown> = {};
-		nock('https://jelou.test')
-			.get('/x')
-			.reply(function () {
-				headers = this.req.headers;
-				return [200, {}];
-			});
+		const seen = capture(nock('https://jelou.test').get('/x'), 200, {});
 		const options = await credential.authenticate(
 			{
 				authType: 'basic',
@@ -75,6 +65,7 @@ describe('JelouApi credential', () => {
 			},
 		);
 		await httpRequest(options);
+		const { headers } = seen[0];
 		expect(headers.authorization).toBe(
 			`Basic ${Buffer.from(`${TEST_CLIENT_ID}:${TEST_CLIENT_SECRET}`).toString('base64')}`,
 		);

@@ -91,3 +91,25 @@ export class SimulatedClock implements TransportClock {
 		for (const resolve of waiting) resolve();
 	}
 }
+
+/**
+ * Fakes only `Date`, standing still (at `now` when given): timers, ticks and `performance` run for
+ * real, so a test can measure ages or latencies exactly however busy the machine is.
+ */
+export function freezeDate(now?: number): void {
+	jest.useFakeTimers({
+		...(now === undefined ? {} : { now }),
+		doNotFake: [
+			'hrtime',
+			'nextTick',
+			'performance',
+			'queueMicrotask',
+			'setImmediate',
+			'clearImmediate',
+			'setInterval',
+			'clearInterval',
+			'setTimeout',
+			'clearTimeout',
+		],
+	});
+}

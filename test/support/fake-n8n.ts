@@ -38,25 +38,26 @@ import {
 
 export const CREDENTIAL_TYPE = 'jelouApi';
 
-export const EXECUTE_NODE: INode = {
-	id: '6f1c4e0a-0000-4000-8000-000000000001',
-	name: 'Jelou',
-	type: 'n8n-nodes-jelou.jelou',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-	credentials: { jelouApi: { id: 'cred-0001', name: 'Jelou test' } },
-};
+/** A node as a workflow holds it; `serial` tells the test nodes' ids apart. */
+function testNode(serial: number, name: string, type: string, extra: Partial<INode>): INode {
+	return {
+		id: `6f1c4e0a-0000-4000-8000-00000000000${serial}`,
+		name,
+		type: `n8n-nodes-jelou.${type}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		...extra,
+	};
+}
 
-export const TRIGGER_NODE: INode = {
-	id: '6f1c4e0a-0000-4000-8000-000000000002',
-	name: 'Jelou Trigger',
-	type: 'n8n-nodes-jelou.jelouTrigger',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
+export const EXECUTE_NODE = testNode(1, 'Jelou', 'jelou', {
+	credentials: { jelouApi: { id: 'cred-0001', name: 'Jelou test' } },
+});
+
+export const TRIGGER_NODE = testNode(2, 'Jelou Trigger', 'jelouTrigger', {
 	webhookId: 'b7e1d5c2-0000-4000-8000-000000000003',
-};
+});
 
 export interface CredentialTypeLike {
 	authenticate(

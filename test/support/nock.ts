@@ -21,14 +21,14 @@ export interface Seen {
 	headers: Record<string, unknown>;
 }
 
-/** Answers `reply` with `status` and records what reached the wire in `seen`. */
+/** Answers `reply` with `status`; returns the list where what reached the wire is recorded. */
 export function capture(
 	scope: nock.Interceptor,
 	status: number,
 	reply: unknown,
-	seen: Seen[],
-): nock.Scope {
-	return scope.reply(function (uri, body) {
+	seen: Seen[] = [],
+): Seen[] {
+	scope.reply(function (uri, body) {
 		seen.push({
 			path: uri,
 			body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -36,4 +36,5 @@ export function capture(
 		});
 		return [status, reply as nock.Body];
 	});
+	return seen;
 }

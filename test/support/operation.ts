@@ -17,3 +17,12 @@ export const PREFIX = TEST_PATH;
 export const MESSAGING = TEST_MESSAGING_HOST;
 export const SIGNING_SECRET = TEST_SIGNING_SECRET;
 export const credentials = messagingCredentials;
+
+/** An operation's parameters, in project `proj-1`. */
+export function operationParams(
+	resource: string,
+	operation: string,
+	fields: Record<string, unknown>,
+): Record<string, unknown> {
+	return { resource, operation, projectId: 'proj-1', ...fields };
+}

@@ -11,6 +11,7 @@ import { Jelou } from '../../../../nodes/Jelou/Jelou.node';
 import { MAX_CONCURRENCY as ADAPTIVE_CEILING } from '../../../../nodes/Jelou/transport/flow';
 import { closedConversation, envelope } from '../../../fixtures/conversations';
 import { apiKeyCredentials, runNode } from '../../../support/context';
+import { freezeDate } from '../../../support/clock';
 
 const node = new Jelou();
 
@@ -91,20 +92,7 @@ describe('Concurrency option', () => {
 		// The limit follows measured latencies; on a busy machine those rise with the machine's
 		// load, not the server's. Date (the transport's clock) stands still here: every answer
 		// counts as equally fast, so the climb does not depend on how busy the machine is.
-		jest.useFakeTimers({
-			doNotFake: [
-				'hrtime',
-				'nextTick',
-				'performance',
-				'queueMicrotask',
-				'setImmediate',
-				'clearImmediate',
-				'setInterval',
-				'clearInterval',
-				'setTimeout',
-				'clearTimeout',
-			],
-		});
+		freezeDate();
 		// The first 10 answers wait until 10 requests are in flight: a node that started with
 		// fewer would never get them.
 		const server = await slowServer(20, undefined, 10);

@@ -24,6 +24,7 @@ import {
 	runNode,
 	type RunOptions,
 } from '../../../support/context';
+import { json } from '../../../support/loopback';
 
 const HOST = 'https://jelou.test';
 const PREFIX = '/jelouapi/v1/external-support';
@@ -115,16 +116,6 @@ async function loopback(handler: (req: IncomingMessage, res: ServerResponse, hit
 			await new Promise((resolve) => server.close(resolve));
 		},
 	};
-}
-
-function json(
-	res: ServerResponse,
-	status: number,
-	body: unknown,
-	headers: Record<string, string> = {},
-) {
-	res.writeHead(status, { 'content-type': 'application/json', ...headers });
-	res.end(JSON.stringify(body));
 }
 
 /** The id at the end of a request path, decoded. */

@@ -22,6 +22,7 @@ import {
 	expectNoSecrets,
 } from '../../../support/context';
 import { SimulatedClock } from '../../../support/clock';
+import { json } from '../../../support/loopback';
 
 const HOST = 'https://jelou.test';
 const PREFIX = '/jelouapi/v1/external-support';
@@ -96,16 +97,6 @@ async function loopback(
 
 /** Closed after each test, even one that failed or timed out before its own `finally`. */
 const openServers: Array<() => Promise<void>> = [];
-
-function json(
-	res: ServerResponse,
-	status: number,
-	body: unknown,
-	headers: Record<string, string> = {},
-) {
-	res.writeHead(status, { 'content-type': 'application/json', ...headers });
-	res.end(JSON.stringify(body));
-}
 
 // Real servers: room for a busy machine. No test waits for this time-out to pass.
 jest.setTimeout(30_000);

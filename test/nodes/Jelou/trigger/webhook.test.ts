@@ -3,6 +3,7 @@
  */
 import { JelouTrigger } from '../../../../nodes/Jelou/JelouTrigger.node';
 import { eventItems, eventSamples } from '../../../fixtures/events';
+import { freezeDate } from '../../../support/clock';
 import {
 	OTHER_SECRET,
 	SIGNING_SECRET,
@@ -256,21 +257,7 @@ describe('body', () => {
 describe('replay window', () => {
 	// Only Date is simulated, and it stands still: the ages below are exact, however slow the run.
 	beforeEach(() => {
-		jest.useFakeTimers({
-			now: NOW,
-			doNotFake: [
-				'hrtime',
-				'nextTick',
-				'performance',
-				'queueMicrotask',
-				'setImmediate',
-				'clearImmediate',
-				'setInterval',
-				'clearInterval',
-				'setTimeout',
-				'clearTimeout',
-			],
-		});
+		freezeDate(NOW);
 	});
 	afterEach(() => {
 		jest.useRealTimers();

@@ -3,28 +3,17 @@ import nock from 'nock';
 
 import { closedConversation, envelope, errorBody } from '../../../../fixtures/conversations';
 import { runNode } from '../../../../support/context';
-import { HOST, PREFIX, credentials, node } from '../../../../support/operation';
-import { answerWithNockOnly, capture, type Seen } from '../../../../support/nock';
+import { HOST, PREFIX, credentials, node, operationParams } from '../../../../support/operation';
+import { answerWithNockOnly, capture } from '../../../../support/nock';
 
 answerWithNockOnly();
 
 describe('Conversation → Close', () => {
-	const params = {
-		resource: 'conversation',
-		operation: 'close',
-		projectId: 'proj-1',
-		botId: 'bot-9',
-		userId: 'user-123',
-	};
+	const CLOSE = `${PREFIX}/proj-1/conversations/close`;
+	const params = operationParams('conversation', 'close', { botId: 'bot-9', userId: 'user-123' });
 
 	it('sends the closing message as a text redirect and returns the closed conversation', async () => {
-		const seen: Seen[] = [];
-		capture(
-			nock(HOST).post(`${PREFIX}/proj-1/conversations/close`),
-			200,
-			envelope(closedConversation),
-			seen,
-		);
+		const seen = capture(nock(HOST).post(CLOSE), 200, envelope(closedConversation));
 
 		const { output } = await runNode(node, {
 			params: { ...params, additionalFields: { closingMessage: 'Thanks for writing to us!' } },
@@ -46,13 +35,7 @@ describe('Conversation → Close', () => {
 	});
 
 	it('hands back to the bot flow (edge) without text, and answers success when Jelou sends no data', async () => {
-		const seen: Seen[] = [];
-		capture(
-			nock(HOST).post(`${PREFIX}/proj-1/conversations/close`),
-			200,
-			{ status: 1, message: ['Closed'] },
-			seen,
-		);
+		const seen = capture(nock(HOST).post(CLOSE), 200, { status: 1, message: ['Closed'] });
 		const { output } = await runNode(node, {
 			params: { ...params, additionalFields: { redirectType: 'edge' } },
 			credentials,
@@ -66,12 +49,8 @@ describe('Conversation → Close', () => {
 	});
 
 	it('404 names the bot, the user and the project; continueOnFail keeps the other items', async () => {
-		nock(HOST)
-			.post(`${PREFIX}/proj-1/conversations/close`)
-			.reply(404, errorBody('Bot or user not found'));
-		nock(HOST)
-			.post(`${PREFIX}/proj-1/conversations/close`)
-			.reply(200, envelope(closedConversation));
+		nock(HOST).post(CLOSE).reply(404, errorBody('Bot or user not found'));
+		nock(HOST).post(CLOSE).reply(200, envelope(closedConversation));
 
 		const { output } = await runNode(node, {
 			items: [{ user: 'ghost' }, { user: 'user-123' }],

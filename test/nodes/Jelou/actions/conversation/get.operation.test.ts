@@ -18,7 +18,7 @@ import {
 	expectNoSecrets,
 	runNode,
 } from '../../../../support/context';
-import { answerWithNockOnly } from '../../../../support/nock';
+import { answerWithNockOnly, capture } from '../../../../support/nock';
 import { closedPort } from '../../../../support/loopback';
 import { HOST, PREFIX, node } from '../../../../support/operation';
 
@@ -34,19 +34,16 @@ function getParams(extra: Record<string, unknown> = {}) {
 	};
 }
 
+const CLOSED_PATH = `${PREFIX}/proj-1/conversations/${closedConversation._id}`;
+
 answerWithNockOnly();
 
 describe('Conversation → Get: success', () => {
 	it('returns a closed conversation with Jelou field names unchanged, sending only x-api-key', async () => {
-		let headers: Record<string, unknown> = {};
-		nock(HOST)
-			.get(`${PREFIX}/proj-1/conversations/${closedConversation._id}`)
-			.reply(function () {
-				headers = this.req.headers;
-				return [200, envelope(closedConversation)];
-			});
+		const seen = capture(nock(HOST).get(CLOSED_PATH), 200, envelope(closedConversation));
 
 		const { output } = await runNode(node, { params: getParams() });
+		const { headers } = seen[0];
 
 		expect(output).toHaveLength(1);
 		expect(output[0].json).toEqual(closedConversation);
@@ -56,15 +53,10 @@ describe('Conversation → Get: success', () => {
 	});
 
 	it('sends exactly the Basic header for the client ID and secret scheme', async () => {
-		let headers: Record<string, unknown> = {};
-		nock(HOST)
-			.get(`${PREFIX}/proj-1/conversations/${closedConversation._id}`)
-			.reply(function () {
-				headers = this.req.headers;
-				return [200, envelope(closedConversation)];
-			});
+		const seen = capture(nock(HOST).get(CLOSED_PATH), 200, envelope(closedConversation));
 
 		await runNode(node, { params: getParams(), credentials: basicCredentials });
+		const { headers } = seen[0];
 
 		const expected = `Basic ${Buffer.from(`${TEST_CLIENT_ID}:${TEST_CLIENT_SECRET}`).toString('base64')}`;
 		expect(headers.authorization).toBe(expected);

@@ -4,29 +4,21 @@ import type { NodeApiError } from 'n8n-workflow';
 
 import { activeConversation, envelope, errorBody } from '../../../../fixtures/conversations';
 import { TEST_API_KEY, runNode } from '../../../../support/context';
-import { HOST, PREFIX, credentials, node } from '../../../../support/operation';
-import { answerWithNockOnly, capture, type Seen } from '../../../../support/nock';
+import { HOST, PREFIX, credentials, node, operationParams } from '../../../../support/operation';
+import { answerWithNockOnly, capture } from '../../../../support/nock';
 
 answerWithNockOnly();
 
 describe('Conversation → Start', () => {
-	const params = {
-		resource: 'conversation',
-		operation: 'start',
-		projectId: 'proj-1',
+	const START = `${PREFIX}/proj-1/conversations/start`;
+	const params = operationParams('conversation', 'start', {
 		botId: ' bot-9 ',
 		userId: '593987654321',
 		options: { maxRetries: 2 },
-	};
+	});
 
 	it('sends botId, userId, the initial message, merged metadata and the assignment', async () => {
-		const seen: Seen[] = [];
-		capture(
-			nock(HOST).post(`${PREFIX}/proj-1/conversations/start`),
-			200,
-			envelope(activeConversation),
-			seen,
-		);
+		const seen = capture(nock(HOST).post(START), 200, envelope(activeConversation));
 
 		const { output } = await runNode(node, {
 			params: {
@@ -59,13 +51,7 @@ describe('Conversation → Start', () => {
 	});
 
 	it('sends only the required fields when nothing else is set', async () => {
-		const seen: Seen[] = [];
-		capture(
-			nock(HOST).post(`${PREFIX}/proj-1/conversations/start`),
-			200,
-			{ status: 1, message: 'ok' },
-			seen,
-		);
+		const seen = capture(nock(HOST).post(START), 200, { status: 1, message: 'ok' });
 
 		const { output } = await runNode(node, {
 			params: { ...params, additionalFields: {} },
@@ -104,29 +90,15 @@ describe('Conversation → Start', () => {
 	});
 
 	it('is not resent after a 503 (it could start twice), but is after a 429', async () => {
-		const seen: Seen[] = [];
-		capture(
-			nock(HOST).post(`${PREFIX}/proj-1/conversations/start`),
-			503,
-			errorBody('Service unavailable'),
-			seen,
-		);
+		const seen = capture(nock(HOST).post(START), 503, errorBody('Service unavailable'));
 		const failed = runNode(node, { params: { ...params, additionalFields: {} }, credentials });
 		await expect(failed).rejects.toThrow(
 			'Jelou failed to process the request (HTTP 503): Service unavailable',
 		);
 		expect(seen).toHaveLength(1);
 
-		const again: Seen[] = [];
-		nock(HOST)
-			.post(`${PREFIX}/proj-1/conversations/start`)
-			.reply(429, errorBody('Slow down'), { 'Retry-After': '0' });
-		capture(
-			nock(HOST).post(`${PREFIX}/proj-1/conversations/start`),
-			200,
-			envelope(activeConversation),
-			again,
-		);
+		nock(HOST).post(START).reply(429, errorBody('Slow down'), { 'Retry-After': '0' });
+		const again = capture(nock(HOST).post(START), 200, envelope(activeConversation));
 		const { output } = await runNode(node, {
 			params: { ...params, additionalFields: {} },
 			credentials,
@@ -137,7 +109,7 @@ describe('Conversation → Start', () => {
 
 	it('422: shows the fields Jelou objected to', async () => {
 		nock(HOST)
-			.post(`${PREFIX}/proj-1/conversations/start`)
+			.post(START)
 			.reply(
 				422,
 				errorBody('Validation failed: assignment.type', {

@@ -5,14 +5,13 @@ import { SIGNING_SECRET_NOTICE } from '../../../../../nodes/Jelou/actions/integr
 import { envelope } from '../../../../fixtures/conversations';
 import { runNode } from '../../../../support/context';
 import { HOST, PREFIX, credentials, node } from '../../../../support/operation';
-import { answerWithNockOnly, capture, type Seen } from '../../../../support/nock';
+import { answerWithNockOnly, capture } from '../../../../support/nock';
 
 answerWithNockOnly();
 
 describe('Integration → Create', () => {
 	it('Create sends the webhook and its authentication, returns the one-time signingSecret with a notice, never the webhook secret', async () => {
-		const seen: Seen[] = [];
-		capture(
+		const seen = capture(
 			nock(HOST).post(`${PREFIX}/proj-1`),
 			201,
 			envelope({
@@ -22,7 +21,6 @@ describe('Integration → Create', () => {
 				authorization: 'hook-token-1',
 				signingSecret: 'new-signing-secret',
 			}),
-			seen,
 		);
 
 		const { output } = await runNode(node, {
@@ -52,12 +50,10 @@ describe('Integration → Create', () => {
 	});
 
 	it('Create with no_auth sends no authorization; a bad URL fails before any request', async () => {
-		const seen: Seen[] = [];
-		capture(
+		const seen = capture(
 			nock(HOST).post(`${PREFIX}/proj-1`),
 			200,
 			envelope({ webhookUrl: 'https://x.example/h', signingSecret: 's' }),
-			seen,
 		);
 		await runNode(node, {
 			params: {

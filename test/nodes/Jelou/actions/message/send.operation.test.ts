@@ -5,20 +5,24 @@ import type { NodeApiError } from 'n8n-workflow';
 
 import { errorBody } from '../../../../fixtures/conversations';
 import { expectNoSecrets, runNode } from '../../../../support/context';
-import { MESSAGING, SIGNING_SECRET, credentials, node } from '../../../../support/operation';
+import {
+	MESSAGING,
+	SIGNING_SECRET,
+	credentials,
+	node,
+	operationParams,
+} from '../../../../support/operation';
 import { answerWithNockOnly, capture, type Seen } from '../../../../support/nock';
 
 answerWithNockOnly();
 
 describe('Message → Send', () => {
-	const params = {
-		resource: 'message',
-		operation: 'send',
-		projectId: 'proj-1',
+	const SEND = '/v1/external-support/webhook';
+	const params = operationParams('message', 'send', {
 		roomId: 'room-778899',
 		botId: 'bot-9',
 		userId: 'user-123',
-	};
+	});
 
 	function expectSigned(seen: Seen) {
 		const expected = `sha256=${createHmac('sha256', SIGNING_SECRET).update(seen.body).digest('hex')}`;
@@ -30,13 +34,11 @@ describe('Message → Send', () => {
 	}
 
 	it('sends a text to the messaging host, signed over the exact body, without the API key', async () => {
-		const seen: Seen[] = [];
-		capture(
-			nock(MESSAGING).post('/v1/external-support/webhook'),
-			200,
-			{ status: 1, message: ['Message sent'], data: { id: 'm-1' } },
-			seen,
-		);
+		const seen = capture(nock(MESSAGING).post(SEND), 200, {
+			status: 1,
+			message: ['Message sent'],
+			data: { id: 'm-1' },
+		});
 
 		const { output } = await runNode(node, {
 			params: {
@@ -100,8 +102,7 @@ describe('Message → Send', () => {
 	])(
 		'sends a %s with its content fields and a generated message id',
 		async (type, fields, content) => {
-			const seen: Seen[] = [];
-			capture(nock(MESSAGING).post('/v1/external-support/webhook'), 200, { status: 1 }, seen);
+			const seen = capture(nock(MESSAGING).post(SEND), 200, { status: 1 });
 
 			const { output } = await runNode(node, {
 				params: { ...params, messageType: type, ...fields, additionalFields: {} },
@@ -145,13 +146,7 @@ describe('Message → Send', () => {
 	});
 
 	it('401 from the messaging host (bad signature) is not retried and leaks no secret', async () => {
-		const seen: Seen[] = [];
-		capture(
-			nock(MESSAGING).post('/v1/external-support/webhook'),
-			401,
-			errorBody('Invalid signature'),
-			seen,
-		);
+		const seen = capture(nock(MESSAGING).post(SEND), 401, errorBody('Invalid signature'));
 		const error = (await runNode(node, {
 			params: { ...params, messageType: 'text', text: 'hi', additionalFields: {} },
 			credentials,
