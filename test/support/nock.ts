@@ -38,3 +38,22 @@ export function capture(
 	});
 	return seen;
 }
+
+/**
+ * Like `answerWithNockOnly`, for a file that also runs real servers on 127.0.0.1: loopback stays
+ * reachable, spies are restored after each test, and `cleanUp` (closing those servers) runs first.
+ */
+export function answerWithNockAndLoopback(cleanUp: () => Promise<void> = async () => {}): void {
+	beforeAll(() => {
+		nock.disableNetConnect();
+		nock.enableNetConnect('127.0.0.1');
+	});
+	afterEach(async () => {
+		await cleanUp();
+		const pending = nock.pendingMocks();
+		nock.cleanAll();
+		jest.restoreAllMocks();
+		expect(pending).toEqual([]);
+	});
+	afterAll(() => nock.enableNetConnect());
+}

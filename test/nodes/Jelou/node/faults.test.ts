@@ -25,6 +25,7 @@ import {
 	type RunOptions,
 } from '../../../support/context';
 import { json } from '../../../support/loopback';
+import { answerWithNockAndLoopback } from '../../../support/nock';
 
 const HOST = 'https://jelou.test';
 const PREFIX = '/jelouapi/v1/external-support';
@@ -124,17 +125,7 @@ const idOf = (url: string) => decodeURIComponent(url.split('/').pop() ?? '');
 // Real servers and real waits: give slow machines room (the whole file normally takes seconds).
 jest.setTimeout(60_000);
 
-beforeAll(() => {
-	nock.disableNetConnect();
-	nock.enableNetConnect('127.0.0.1');
-});
-afterEach(() => {
-	const pending = nock.pendingMocks();
-	nock.cleanAll();
-	jest.restoreAllMocks();
-	expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+answerWithNockAndLoopback();
 
 describe('HTTP failures: the item gets a clear error, the others are intact', () => {
 	const html502 =

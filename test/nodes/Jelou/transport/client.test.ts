@@ -23,6 +23,7 @@ import {
 } from '../../../support/context';
 import { SimulatedClock } from '../../../support/clock';
 import { json } from '../../../support/loopback';
+import { answerWithNockAndLoopback } from '../../../support/nock';
 
 const HOST = 'https://jelou.test';
 const PREFIX = '/jelouapi/v1/external-support';
@@ -101,18 +102,9 @@ const openServers: Array<() => Promise<void>> = [];
 // Real servers: room for a busy machine. No test waits for this time-out to pass.
 jest.setTimeout(30_000);
 
-beforeAll(() => {
-	nock.disableNetConnect();
-	nock.enableNetConnect('127.0.0.1');
-});
-afterEach(async () => {
+answerWithNockAndLoopback(async () => {
 	for (const close of openServers.splice(0)) await close();
-	const pending = nock.pendingMocks();
-	nock.cleanAll();
-	jest.restoreAllMocks();
-	expect(pending).toEqual([]);
 });
-afterAll(() => nock.enableNetConnect());
 
 describe('ids in URLs', () => {
 	it('encodes each id as one UTF-8 percent-encoded segment', async () => {

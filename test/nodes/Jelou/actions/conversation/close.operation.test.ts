@@ -12,15 +12,23 @@ describe('Conversation → Close', () => {
 	const CLOSE = `${PREFIX}/proj-1/conversations/close`;
 	const params = operationParams('conversation', 'close', { botId: 'bot-9', userId: 'user-123' });
 
-	it('sends the closing message as a text redirect and returns the closed conversation', async () => {
-		const seen = capture(nock(HOST).post(CLOSE), 200, envelope(closedConversation));
-
+	/** Closes with `additionalFields` against a 200 `answer`: the body sent and the output. */
+	async function closeWith(additionalFields: Record<string, unknown>, answer: unknown) {
+		const seen = capture(nock(HOST).post(CLOSE), 200, answer);
 		const { output } = await runNode(node, {
-			params: { ...params, additionalFields: { closingMessage: 'Thanks for writing to us!' } },
+			params: { ...params, additionalFields },
 			credentials,
 		});
+		return { sent: JSON.parse(seen[0].body) as unknown, output };
+	}
 
-		expect(JSON.parse(seen[0].body)).toEqual({
+	it('sends the closing message as a text redirect and returns the closed conversation', async () => {
+		const { sent, output } = await closeWith(
+			{ closingMessage: 'Thanks for writing to us!' },
+			envelope(closedConversation),
+		);
+
+		expect(sent).toEqual({
 			botId: 'bot-9',
 			userId: 'user-123',
 			redirectPayload: { type: 'text', text: 'Thanks for writing to us!' },
@@ -35,12 +43,11 @@ describe('Conversation → Close', () => {
 	});
 
 	it('hands back to the bot flow (edge) without text, and answers success when Jelou sends no data', async () => {
-		const seen = capture(nock(HOST).post(CLOSE), 200, { status: 1, message: ['Closed'] });
-		const { output } = await runNode(node, {
-			params: { ...params, additionalFields: { redirectType: 'edge' } },
-			credentials,
-		});
-		expect(JSON.parse(seen[0].body)).toEqual({
+		const { sent, output } = await closeWith(
+			{ redirectType: 'edge' },
+			{ status: 1, message: ['Closed'] },
+		);
+		expect(sent).toEqual({
 			botId: 'bot-9',
 			userId: 'user-123',
 			redirectPayload: { type: 'edge' },
