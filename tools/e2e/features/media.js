@@ -99,7 +99,8 @@ async function deliverAll(ctx, rest, kinds) {
 		const item = runData['Jelou Trigger'][0].data.main[0][0];
 		const kind = sent[item.json.message.id];
 		assert.ok(kind, `execution ${e.id} belongs to one of the events sent`);
-		items[kind] = { ...item, checksum: runData.Checksum[0].data.main[0][0].json.sha256 };
+		const next = runData.Checksum[0].data.main[0][0].json;
+		items[kind] = { ...item, checksum: next.sha256, next };
 	}
 	return items;
 }
@@ -128,7 +129,7 @@ async function checkItems(ctx, items, { filesystem }) {
 		assert.equal(
 			items[kind].checksum,
 			sha256(mediaBytes(kind)),
-			`${kind}: the next node read the sandbox's exact bytes`,
+			`${kind}: the next node read the sandbox's exact bytes (it output ${JSON.stringify(items[kind].next).slice(0, 300)})`,
 		);
 	}
 	const media = new URL(ctx.sb.url).host;
