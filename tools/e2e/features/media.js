@@ -73,23 +73,26 @@ function workflows(ctx) {
 }
 
 /** Sends each kind of media message and returns the trigger's item per kind. */
-async function deliverAll(ctx, rest, kinds) {
+async function deliverAll(ctx, rest, kinds, { oneAtATime = false } = {}) {
 	const before = (await rest.executions(WF_MEDIA)).length;
+	const finished = (count) =>
+		waitFor(
+			`${count} executions of the media workflow`,
+			async () => {
+				const all = await rest.executions(WF_MEDIA);
+				const done = all.filter((e) => e.status !== 'running' && e.status !== 'new');
+				return done.length >= before + count ? all : undefined;
+			},
+			{ timeoutMs: 60_000 },
+		);
 	const sent = {};
-	for (const kind of kinds) {
+	for (const [i, kind] of kinds.entries()) {
 		const out = await ctx.sb.emit({ media: kind });
 		assert.equal(out.status, 200, `${kind}: ${out.status} ${out.body || out.error}`);
 		sent[out.sentPayload.value.id] = kind;
+		if (oneAtATime) await finished(i + 1);
 	}
-	const list = await waitFor(
-		`${kinds.length} executions of the media workflow`,
-		async () => {
-			const all = await rest.executions(WF_MEDIA);
-			const done = all.filter((e) => e.status !== 'running' && e.status !== 'new');
-			return done.length >= before + kinds.length ? all : undefined;
-		},
-		{ timeoutMs: 60_000 },
-	);
+	const list = await finished(kinds.length);
 	assert.equal(list.length, before + kinds.length, 'one execution per event');
 	const items = {};
 	for (const e of list.slice(0, kinds.length)) {
@@ -205,7 +208,13 @@ function define(ctx) {
 			ctx.requireSetup();
 			await ctx.restartServer({ N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' });
 			const { rest } = await activate(ctx);
-			const items = await deliverAll(ctx, rest, ['image', 'audio', 'document', 'missing']);
+			// n8n 1.123 keeps a webhook's files in the workflow's `executions/temp` folder until the
+			// execution is saved, then moves the file and deletes that whole folder: the file of
+			// another execution still running is lost ("File not found"). n8n 2.41 moves only the
+			// file. So on 1.x the events go one at a time (README: Download Media).
+			const items = await deliverAll(ctx, rest, ['image', 'audio', 'document', 'missing'], {
+				oneAtATime: ctx.rt.line === 1,
+			});
 			await checkItems(ctx, items, { filesystem: true });
 		},
 	);
