@@ -18,6 +18,7 @@ import {
 	isSelected,
 	toOutputItem,
 } from './trigger/event';
+import { downloadMediaFields, readMediaSettings, withMedia } from './trigger/media';
 import { createRegistration, deleteRegistration, registrationExists } from './trigger/registration';
 import { SIGNATURE_HEADER, hasExpectedAuthorization, verifySignature } from './trigger/signature';
 import {
@@ -133,6 +134,7 @@ export class JelouTrigger implements INodeType {
 				{ registerWebhook: [true] },
 				'ID of the Jelou project whose integration should send its events to this trigger',
 			),
+			...downloadMediaFields,
 			nodeOptions([
 				{
 					displayName: 'Expected Webhook Authorization',
@@ -184,6 +186,8 @@ export class JelouTrigger implements INodeType {
 	 * Order of checks: signature (401), the webhook's own authorization header (401), a JSON object
 	 * body (400), the timestamp window (401: a replay is refused like any other unauthenticated
 	 * request), then the Events filter (200 without starting anything, so Jelou does not retry).
+	 * With Download Media on, a media message's file is fetched before the workflow starts; a failed
+	 * download still starts it, with `mediaError` on the item.
 	 * Refusals answer a short JSON error and never echo a secret.
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -245,6 +249,11 @@ export class JelouTrigger implements INodeType {
 			};
 		}
 
-		return { workflowData: [[{ json: toOutputItem(event) }]] };
+		const json = toOutputItem(event);
+		if (this.getNodeParameter('downloadMedia', false) === true) {
+			const item = await withMedia(this, event, json, readMediaSettings(this));
+			return { workflowData: [[item]] };
+		}
+		return { workflowData: [[{ json }]] };
 	}
 }

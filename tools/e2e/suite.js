@@ -25,6 +25,7 @@ const credential = require('./features/credential');
 const trigger = require('./features/trigger');
 const registration = require('./features/registration');
 const examples = require('./features/examples');
+const media = require('./features/media');
 const secrets = require('./features/secrets');
 
 function defineSuite(line) {
@@ -40,6 +41,7 @@ function defineSuite(line) {
 			integration,
 			trigger,
 			registration,
+			media,
 		]);
 
 		after(async () => {
@@ -67,6 +69,8 @@ function defineSuite(line) {
 			trigger.define(ctx);
 			registration.define(ctx);
 			examples.define(ctx);
+			// Last: its second test restarts the server in filesystem binary mode.
+			media.define(ctx);
 		});
 
 		secrets.define(ctx);

@@ -11,7 +11,7 @@ const http = require('node:http');
 
 /**
  * Starts the server. Resolves `{ url, requests, urlFor(placeholder), to(placeholder), reset(), close() }`.
- * `requests` holds `{ method, host, path, headers, body, json }` (host and path of the
+ * `requests` holds `{ method, host, path, headers, body, bytes, json }` (host and path of the
  * placeholder the request replaced, body as text, json when it parses).
  */
 function startCaptureServer() {
@@ -35,6 +35,8 @@ function startCaptureServer() {
 				path: rest || '/',
 				headers: { ...req.headers },
 				body,
+				// The exact bytes, for bodies that are not text (an uploaded file).
+				bytes: Buffer.concat(chunks),
 				json,
 			});
 			res.writeHead(200, { 'content-type': 'application/json' });

@@ -98,6 +98,17 @@ function hostOf(url: string): string {
 }
 
 /**
+ * A network failure in a few words without naming the service ("the connection was refused
+ * (ECONNREFUSED)"), for requests to hosts other than Jelou's (the media download).
+ */
+export function describeNetworkFailure(error: unknown): string {
+	const { code } = readFailureCode(error);
+	const reason =
+		(code && NETWORK_CODE_TEXT[code]) || originalMessage(error) || 'the request failed';
+	return `${reason}${code ? ` (${code})` : ''}`;
+}
+
+/**
  * The failure in our words. Only the code and a short reason are kept: the original error carries
  * the request configuration, headers included, and must not reach the user. A time-out is told
  * by its code, or by the clock when the time-out fired while the body was still arriving (axios

@@ -124,10 +124,10 @@ function createContext(rt, features) {
 		email: 'e2e-owner@example.com',
 		password: `E2e-${crypto.randomBytes(6).toString('hex')}-Pw1`,
 	};
-	const startSession = (port) =>
+	const startSession = (port, env) =>
 		(async () => {
 			const t = Date.now();
-			const server = await ctx.n8n.startServer({ port });
+			const server = await ctx.n8n.startServer({ port, env });
 			const rest = new N8nRest(server.url);
 			await rest.setupOwner(owner);
 			await rest.login(owner);
@@ -139,11 +139,14 @@ function createContext(rt, features) {
 		if (!session) session = startSession();
 		return session;
 	};
-	/** Stop n8n and start it again on the same port (active workflows are registered again). */
-	ctx.restartServer = async () => {
+	/**
+	 * Stop n8n and start it again on the same port (active workflows are registered again),
+	 * optionally with more environment variables (e.g. another binary data mode).
+	 */
+	ctx.restartServer = async (env) => {
 		const { server } = await ctx.serverSession();
 		await ctx.n8n.stopServer();
-		session = startSession(server.port);
+		session = startSession(server.port, env);
 		return session;
 	};
 

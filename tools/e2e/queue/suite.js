@@ -21,6 +21,7 @@ const wf = require('../../harness/workflows');
 const { onCleanup, installHooks } = require('../../harness/procs');
 const infra = require('./infra');
 const { QueueCluster } = require('./cluster');
+const media = require('./media');
 
 const { startSandbox } = require(path.join(REPO_ROOT, 'tools', 'sandbox', 'server.js'));
 
@@ -352,6 +353,7 @@ function defineQueueSuite(line) {
 					],
 					connections: wf.chain('Jelou Trigger', 'Event'),
 				}),
+				media.workflow({ line, credential: credSign }),
 			];
 		}
 
@@ -673,6 +675,28 @@ function defineQueueSuite(line) {
 					ids.push(outputOf(exec, 'Jelou Trigger')[0].json._id);
 				}
 				assert.deepStrictEqual(ids.sort(), real.sort());
+			},
+		);
+
+		test(
+			'Jelou Trigger with Download Media, queue mode: the webhook processor downloads the file, a worker runs the execution and reads its exact bytes; a 404 gives mediaError',
+			{ timeout: 5 * 60_000 },
+			async () => {
+				requireSetup();
+				sb.reset();
+				await timed('scenario: Download Media', () =>
+					media.check({
+						line,
+						sb,
+						cluster,
+						rest,
+						signingSecret: secrets.signingSecret,
+						waitFor,
+						listExecutions,
+						outputOf,
+						terminal: TERMINAL,
+					}),
+				);
 			},
 		);
 

@@ -1,11 +1,13 @@
 'use strict';
 
 // sb.emit() and POST /__sandbox/emit: send one webhook event now, to the project's integration
-// (signed with its secret) or to a given URL; `signingSecret` forges, `timestamp` replays.
+// (signed with its secret) or to a given URL; `signingSecret` forges, `timestamp` replays,
+// `media` sends a media message whose file this sandbox serves.
 
 const { isPlainObject, isNonEmptyString, httpError } = require('./util');
 const { EMIT_EVENTS, conversationEvent, messageEvent } = require('./events');
 const { integrationTarget } = require('./webhooks');
+const { MEDIA_MESSAGES, mediaValue } = require('./media');
 
 /** Resolves `{ status, body, sentPayload, sentBody, signature, url, error, deliveryId }`. */
 async function emit(ctx, input = {}) {
@@ -44,7 +46,11 @@ async function emit(ctx, input = {}) {
 	) {
 		throw httpError(400, 'timestamp must be a number (Unix ms)');
 	}
-	const extra = { timestamp: input.timestamp, text: input.text, value: input.value };
+	if (input.media !== undefined && !Object.keys(MEDIA_MESSAGES).includes(input.media))
+		throw httpError(400, `media must be one of ${Object.keys(MEDIA_MESSAGES).join(', ')}`);
+	// `media`: a message whose file this sandbox serves (GET /media/<name>).
+	const value = input.media !== undefined ? mediaValue(ctx.sb.url, input.media) : input.value;
+	const extra = { timestamp: input.timestamp, text: input.text, value };
 	let payload;
 	if (event === 'message') payload = messageEvent(ctx.projectId, conv, extra);
 	else if (event === 'conversation.start')

@@ -1,13 +1,15 @@
 'use strict';
 
 // The API router: /jelouapi/v1/external-support/... (authenticated) and the messaging host's
-// /v1/external-support/webhook. Resolves `{ answer, event? }`.
+// /v1/external-support/webhook, and the media files of message events (/media/<name>).
+// Resolves `{ answer, event? }`.
 
 const { apiError, routeNotFound, methodNotAllowed } = require('../lib/answers');
 const { authenticate, unauthorized } = require('./auth');
 const { routeIntegration } = require('./integration');
 const { routeConversations } = require('./conversations');
 const { sendMessage } = require('./messaging');
+const { routeMedia } = require('./media');
 
 /** `entry` is the request-log record: its `auth` is set here. */
 function routeApi(ctx, req, entry, rawPath, bodyBuf) {
@@ -41,6 +43,7 @@ function routeApi(ctx, req, entry, rawPath, bodyBuf) {
 		if (req.method !== 'POST') return { answer: methodNotAllowed(['POST']) };
 		return { answer: sendMessage(ctx, req.headers, bodyBuf) };
 	}
+	if (raw.length === 3 && raw[1] === 'media') return { answer: routeMedia(req.method, raw[2]) };
 	return { answer: routeNotFound(req.method) };
 }
 
