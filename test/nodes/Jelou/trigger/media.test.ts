@@ -11,7 +11,7 @@ import { extensionFor, mediaFileName, mediaOf } from '../../../../nodes/Jelou/tr
 import { createWebhookContext } from '../../../support/fake-n8n';
 import { n8nHttpRequest } from '../../../support/n8n-http';
 import { answerWithNockOnly } from '../../../support/nock';
-import { API_KEY, SIGNING_SECRET, sign } from './context';
+import { TRIGGER_API_KEY as API_KEY, SIGNING_SECRET, sign } from '../../../support/context';
 
 answerWithNockOnly();
 
