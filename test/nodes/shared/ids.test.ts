@@ -1,4 +1,4 @@
-import { checkId } from '../../../../nodes/Jelou/helpers/ids';
+import { checkId } from '../../../nodes/shared/ids';
 
 describe('ids in URLs', () => {
 	it.each([

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { cancelledError, toNodeError, type JelouTransport } from '../transport';
-import { redactDeep, toolErrorResult } from './tool';
+import { redactDeep, toolErrorResult } from '../helpers/tool';
 
 /** What an operation returns for one input item: one object, or several (one output item each). */
 export type OperationResult = IDataObject | IDataObject[];
