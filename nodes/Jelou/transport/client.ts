@@ -97,7 +97,7 @@ export class JelouTransport {
 
 	/**
 	 * A transport over any sender: n8n's authenticated helper (`create`), or the credential test's
-	 * own (see probe.ts), which has no such helper.
+	 * own (see methods/credentialTest.ts), which has no such helper.
 	 */
 	static withSender(
 		credentials: ICredentialDataDecryptedObject,
