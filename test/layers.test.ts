@@ -8,7 +8,7 @@ import path from 'node:path';
  * use each other). A room ending in `/` is a folder, any other is one file.
  */
 const LAYERS: string[][] = [
-	['nodes/shared/'],
+	['shared/'],
 	['credentials/'],
 	['nodes/Jelou/types.ts'],
 	['nodes/Jelou/helpers/'],
@@ -75,7 +75,12 @@ function sourceFiles(dir: string): string[] {
 	return files;
 }
 
-const PRODUCT = [...sourceFiles('nodes'), ...sourceFiles('credentials'), 'index.ts'];
+const PRODUCT = [
+	...sourceFiles('shared'),
+	...sourceFiles('nodes'),
+	...sourceFiles('credentials'),
+	'index.ts',
+];
 
 describe('layers of the package', () => {
 	it('places every product file in a layer', () => {
@@ -101,7 +106,7 @@ describe('layers of the package', () => {
 			'utf8',
 		);
 		expect(relativeImports(credential).map((s) => resolveImport('credentials/x.ts', s))).toEqual([
-			'nodes/shared/signing.ts',
+			'shared/signing.ts',
 		]);
 		expect(
 			relativeImports(
@@ -111,7 +116,7 @@ describe('layers of the package', () => {
 	});
 
 	it('flags an import that runs up, and one between rooms of a layer', () => {
-		expect(problemOf('nodes/shared/ids.ts', 'nodes/Jelou/transport/errors.ts')).toMatch(/runs up/);
+		expect(problemOf('shared/ids.ts', 'nodes/Jelou/transport/errors.ts')).toMatch(/runs up/);
 		expect(problemOf('credentials/JelouApi.credentials.ts', 'nodes/Jelou/helpers/tool.ts')).toMatch(
 			/runs up/,
 		);
@@ -121,7 +126,7 @@ describe('layers of the package', () => {
 		expect(problemOf('nodes/Jelou/trigger/webhook.ts', 'nodes/Jelou/actions/router.ts')).toMatch(
 			/runs sideways/,
 		);
-		expect(problemOf('nodes/Jelou/transport/client.ts', 'nodes/shared/ids.ts')).toBeUndefined();
+		expect(problemOf('nodes/Jelou/transport/client.ts', 'shared/ids.ts')).toBeUndefined();
 		expect(
 			problemOf('nodes/Jelou/transport/client.ts', 'nodes/Jelou/transport/errors.ts'),
 		).toBeUndefined();

@@ -68,7 +68,7 @@ function strayDistFiles() {
 /** What the package needs: compiled code, codex JSON and icons of nodes/ and credentials/. */
 function isPackageFile(rel) {
 	if (rel === 'dist/index.js') return true;
-	if (!/^dist\/(nodes|credentials)\//.test(rel)) return false;
+	if (!/^dist\/(shared|nodes|credentials)\//.test(rel)) return false;
 	if (/(^|\/)(test|tests|__tests__)\/|\.test\.|\.spec\./.test(rel)) return false;
 	return /\.(js|json|svg|png)$/.test(rel);
 }

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { JelouApi } from '../../../credentials/JelouApi.credentials';
-import { checkId } from '../../shared/ids';
+import { checkId } from '../../../shared/ids';
 import { type Deliver, JelouTransport } from '../transport/client';
 import { JelouRequestError } from '../transport/errors';
 

@@ -13,7 +13,7 @@ import {
 	DEFAULT_JELOU_MESSAGING_URL,
 	SIGN_BODY_HEADER,
 } from '../../../credentials/JelouApi.credentials';
-import { checkBaseUrl, encodePathSegment } from '../../shared/ids';
+import { checkBaseUrl, encodePathSegment } from '../../../shared/ids';
 import { readAnswer } from './answers';
 import { JelouRequestError, cancelledError, withAttempts } from './errors';
 import { networkError } from './network';

@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { type ParsedBody, parseBody } from '../../shared/body';
+import { type ParsedBody, parseBody } from '../../../shared/body';
 import { CREDENTIAL_TYPE } from '../transport';
 import {
 	type Registration,

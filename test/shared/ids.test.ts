@@ -1,4 +1,4 @@
-import { checkId } from '../../../nodes/shared/ids';
+import { checkId } from '../../shared/ids';
 
 describe('ids in URLs', () => {
 	it.each([
