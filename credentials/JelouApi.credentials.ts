@@ -6,7 +6,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { signBody } from '../nodes/Jelou/helpers/signing';
+import { signBody } from '../shared/signing';
 
 export const DEFAULT_JELOU_BASE_URL = 'https://gateway.jelou.ai/jelouapi/v1';
 

@@ -19,7 +19,7 @@ import { messageFields, messageOperations } from './actions/message/Message.reso
 import { optionsCollection } from './actions/options';
 import { router } from './actions/router';
 import { notInTool, onlyInTool } from './helpers/tool';
-import { CREDENTIAL_TEST, testJelouCredential } from './transport/probe';
+import { CREDENTIAL_TEST, testJelouCredential } from './methods/credentialTest';
 
 const RESOURCES: Record<string, string> = {
 	conversation: 'Conversation',

@@ -28,7 +28,7 @@ import {
 	readBody,
 	refuse,
 } from './trigger/webhook';
-import { CREDENTIAL_TEST, testJelouCredential } from './transport/probe';
+import { CREDENTIAL_TEST, testJelouCredential } from './methods/credentialTest';
 
 interface TriggerOptions {
 	expectedAuthorization?: string;

@@ -77,13 +77,6 @@ export interface SimplifiedConversation {
 }
 
 /**
- * A body as received, whoever received it: an answer to our request, or an event posted to the
- * trigger. n8n hands over parsed JSON, a string, or a Buffer, depending on the content.
- */
-export type ParsedBody =
-	{ kind: 'empty' } | { kind: 'json'; value: unknown } | { kind: 'text'; text: string };
-
-/**
  * A project's External Support integration as Get, Create and Update answer it, inside the
  * envelope's `data` or bare (both are documented). The samples differ in which fields they print,
  * so every field is optional. `signingSecret` comes only in Create's answer; Jelou never shows the

@@ -65,10 +65,10 @@ function strayDistFiles() {
 	return stray;
 }
 
-/** What the package needs: compiled code, codex JSON and icons of nodes/ and credentials/. */
+/** What the package needs: compiled code of shared/, nodes/ and credentials/, codex JSON and icons. */
 function isPackageFile(rel) {
 	if (rel === 'dist/index.js') return true;
-	if (!/^dist\/(nodes|credentials)\//.test(rel)) return false;
+	if (!/^dist\/(shared|nodes|credentials)\//.test(rel)) return false;
 	if (/(^|\/)(test|tests|__tests__)\/|\.test\.|\.spec\./.test(rel)) return false;
 	return /\.(js|json|svg|png)$/.test(rel);
 }
@@ -193,6 +193,36 @@ function checkMetadata(pkg, unpacked) {
 	);
 }
 
+/**
+ * Relative requires in the unpacked package's compiled code that name no file of the package: a
+ * folder the build compiles but package.json "files" leaves out (n8n would fail to load the node
+ * or the credential that needs it).
+ */
+function unresolvedRequires(unpacked) {
+	const missing = [];
+	const walk = (dir) => {
+		for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+			const full = path.join(dir, entry.name);
+			if (entry.isDirectory()) walk(full);
+			else if (entry.name.endsWith('.js')) {
+				const code = fs.readFileSync(full, 'utf8');
+				for (const [, spec] of code.matchAll(/\brequire\(\s*["'](\.{1,2}\/[^"']*)["']\s*\)/g)) {
+					const target = path.resolve(path.dirname(full), spec);
+					const found = [
+						target,
+						`${target}.js`,
+						`${target}.json`,
+						path.join(target, 'index.js'),
+					].some((candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
+					if (!found) missing.push(`${path.relative(unpacked, full)}: require('${spec}')`);
+				}
+			}
+		}
+	};
+	walk(path.join(unpacked, 'dist'));
+	return missing;
+}
+
 function npm(args, cwd = root) {
 	return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -203,13 +233,13 @@ try {
 		throw new Error('dist/ is missing: run `npm run build` first');
 	}
 
-	// 1. dist/: only the package (tsconfig.json compiles nodes/, credentials/ and index.ts; gulp
-	// copies their icons and codex files). `n8n-node build` copies every .png/.svg of the checkout
-	// into dist/ as well (docs images, the test rig's n8n installs): package.json "files" keeps them
-	// out of the tarball, and this check says so.
+	// 1. dist/: only the package (tsconfig.json compiles shared/, nodes/, credentials/ and
+	// index.ts; gulp copies their icons and codex files). `n8n-node build` copies every .png/.svg
+	// of the checkout into dist/ as well (docs images, the test rig's n8n installs): package.json
+	// "files" keeps them out of the tarball, and this check says so.
 	const strayDist = strayDistFiles();
 	check(
-		'dist/ holds only the package (index.js, nodes/, credentials/: .js, codex .json, icons)',
+		'dist/ holds only the package (index.js, shared/, nodes/, credentials/: .js, codex .json, icons)',
 		strayDist.length === 0,
 		`${strayDist.slice(0, 10).join('\n')}${strayDist.length > 10 ? `\n… ${strayDist.length - 10} more` : ''}\n(\`npm run build\` starts from an empty dist/)`,
 	);
@@ -274,6 +304,12 @@ try {
 			!!pkg.author?.name,
 	);
 	check('semantic version', /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(pkg.version), pkg.version);
+	const unresolved = unresolvedRequires(unpacked);
+	check(
+		"every relative require of the tarball's code names a file in the tarball",
+		unresolved.length === 0,
+		unresolved.join('\n'),
+	);
 	checkMetadata(pkg, unpacked);
 
 	// 3. n8n's scanner: the analysis its CLI runs on the attested source and on the tarball.

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runForEachItem, type OperationHandler } from '../helpers/runner';
+import { runForEachItem, type OperationHandler } from './runner';
 import { isToolNode, toolErrorResult } from '../helpers/tool';
 import { JelouTransport, MAX_CONCURRENCY, toNodeError, type TransportSettings } from '../transport';
 import * as conversationClose from './conversation/close.operation';

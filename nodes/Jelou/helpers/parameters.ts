@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { checkId } from './ids';
+import { checkId } from '../../../shared/ids';
 
 /**
  * Reads an id parameter for one item and checks it before any request is made, so a bad value

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { JelouConversation, SimplifiedConversation } from '../types';
-import { textOf } from './text';
+import { textOf } from '../../../shared/text';
 
 /** Text for the flat record: null (not absent) for what is missing, so every key is present. */
 function text(value: unknown): string | null {

@@ -1,6 +1,6 @@
 import type { IDataObject, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { parseBody } from '../helpers/body';
+import { parseBody } from '../../../shared/body';
 import type { JelouEnvelope, JelouErrorBody } from '../types';
 import type { JelouRequest } from './request';
 import { JelouRequestError } from './errors';

@@ -13,7 +13,7 @@ import {
 	DEFAULT_JELOU_MESSAGING_URL,
 	SIGN_BODY_HEADER,
 } from '../../../credentials/JelouApi.credentials';
-import { encodePathSegment, normalizeBaseUrl } from '../helpers/ids';
+import { checkBaseUrl, encodePathSegment } from '../../../shared/ids';
 import { readAnswer } from './answers';
 import { JelouRequestError, cancelledError, withAttempts } from './errors';
 import { networkError } from './network';
@@ -32,6 +32,16 @@ export const CREDENTIAL_TYPE = 'jelouApi';
 
 /** Sends one prepared request with the credential applied; HTTP statuses come back, not thrown. */
 export type Deliver = (options: IHttpRequestOptions) => Promise<IN8nHttpFullResponse>;
+
+/** A base URL field of the credential, checked; a value that is not one fails with its name. */
+function normalizeBaseUrl(value: unknown, field: string, fallback: string): string {
+	const checked = checkBaseUrl(value, fallback);
+	if ('url' in checked) return checked.url;
+	throw new JelouRequestError({
+		message: `The ${field} of the Jelou credential ${checked.problem}`,
+		description: `Use an address such as ${fallback}.`,
+	});
+}
 
 /**
  * Everything a Jelou call needs, created once per execution: the base URL from the credential,
@@ -87,7 +97,7 @@ export class JelouTransport {
 
 	/**
 	 * A transport over any sender: n8n's authenticated helper (`create`), or the credential test's
-	 * own (see probe.ts), which has no such helper.
+	 * own (see methods/credentialTest.ts), which has no such helper.
 	 */
 	static withSender(
 		credentials: ICredentialDataDecryptedObject,

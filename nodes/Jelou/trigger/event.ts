@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { textOf } from '../helpers/text';
+import { textOf } from '../../../shared/text';
 
 /**
  * Jelou's webhook events and the item the trigger outputs for them. Field names come from Jelou's

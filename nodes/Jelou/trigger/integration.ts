@@ -1,6 +1,6 @@
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
-import { textOf } from '../helpers/text';
+import { textOf } from '../../../shared/text';
 import type { JelouIntegration } from '../types';
 import { JelouRequestError, JelouTransport, toNodeError } from '../transport';
 

@@ -5,7 +5,7 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { textOf } from '../helpers/text';
+import { textOf } from '../../../shared/text';
 import { downloadMedia, type TransportClock } from '../transport';
 import { EVENT_MESSAGE, eventNameOf } from './event';
 

@@ -1,8 +1,8 @@
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { checkId } from '../helpers/ids';
-import { textOf } from '../helpers/text';
+import { checkId } from '../../../shared/ids';
+import { textOf } from '../../../shared/text';
 import type { IntegrationState } from './integration';
 
 /**

@@ -2,7 +2,7 @@ import { randomBytes } from 'crypto';
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { textOf } from '../helpers/text';
+import { textOf } from '../../../shared/text';
 import { CREDENTIAL_TYPE, JelouRequestError } from '../transport';
 import { IntegrationCalls, type IntegrationState, mayHaveApplied } from './integration';
 import {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'crypto';
 
-import { signBody } from '../helpers/signing';
+import { signBody } from '../../../shared/signing';
 
 /** Header Jelou signs every event with: `X-Jelou-Signature: sha256=<hex digest>` (Node lowercases names). */
 export const SIGNATURE_HEADER = 'x-jelou-signature';

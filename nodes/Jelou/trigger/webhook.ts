@@ -1,8 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { parseBody } from '../helpers/body';
+import { type ParsedBody, parseBody } from '../../../shared/body';
 import { CREDENTIAL_TYPE } from '../transport';
-import type { ParsedBody } from '../types';
 import {
 	type Registration,
 	projectIdParameter,

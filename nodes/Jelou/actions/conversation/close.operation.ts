@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import type { OperationHandler } from '../../helpers/runner';
+import type { OperationHandler } from '../runner';
 import { getIdParameter } from '../../helpers/parameters';
 import { additionalFields, botAndUserFields, messageTextField } from '../../helpers/fields';
 

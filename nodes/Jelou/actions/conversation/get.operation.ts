@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import type { OperationHandler } from '../../helpers/runner';
+import type { OperationHandler } from '../runner';
 import { getIdParameter } from '../../helpers/parameters';
 import { SIMPLIFIED_KEYS, pickFields, simplifyConversation } from '../../helpers/simplify';
 import { JelouRequestError } from '../../transport';

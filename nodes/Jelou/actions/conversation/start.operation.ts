@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { OperationHandler } from '../../helpers/runner';
+import type { OperationHandler } from '../runner';
 import { getIdParameter, parseJsonObject } from '../../helpers/parameters';
 import { additionalFields, botAndUserFields, messageTextField } from '../../helpers/fields';
 

@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-wor
 
 import { getIdParameter, getRequiredText, getRequiredUrl } from '../../helpers/parameters';
 import { withoutWebhookSecret } from '../../helpers/simplify';
-import type { OperationHandler } from '../../helpers/runner';
+import type { OperationHandler } from '../runner';
 import { WEBHOOK_AUTH_OPTIONS, noticeField } from '../../helpers/fields';
 
 const showFor = { resource: ['integration'], operation: ['create'] };

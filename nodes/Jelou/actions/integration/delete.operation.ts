@@ -1,7 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { getIdParameter } from '../../helpers/parameters';
-import type { OperationHandler } from '../../helpers/runner';
+import type { OperationHandler } from '../runner';
 import { noticeField } from '../../helpers/fields';
 
 const showFor = { resource: ['integration'], operation: ['delete'] };

@@ -7,7 +7,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkUrl, getIdParameter } from '../../helpers/parameters';
-import type { OperationHandler } from '../../helpers/runner';
+import type { OperationHandler } from '../runner';
 import { withoutWebhookSecret } from '../../helpers/simplify';
 import { WEBHOOK_AUTH_OPTIONS, noticeField } from '../../helpers/fields';
 

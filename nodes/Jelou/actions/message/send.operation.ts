@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { getIdParameter, getRequiredText, getRequiredUrl } from '../../helpers/parameters';
-import type { OperationHandler } from '../../helpers/runner';
+import type { OperationHandler } from '../runner';
 import {
 	additionalFields,
 	botAndUserFields,

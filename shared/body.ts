@@ -1,4 +1,9 @@
-import type { ParsedBody } from '../types';
+/**
+ * A body as received, whoever received it: an answer to our request, or an event posted to the
+ * trigger. n8n hands over parsed JSON, a string, or a Buffer, depending on the content.
+ */
+export type ParsedBody =
+	{ kind: 'empty' } | { kind: 'json'; value: unknown } | { kind: 'text'; text: string };
 
 /**
  * Reads a body n8n handed over: JSON it already parsed, or a string or Buffer it could not parse.

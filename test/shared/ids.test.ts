@@ -1,4 +1,4 @@
-import { checkId } from '../../../../nodes/Jelou/helpers/ids';
+import { checkBaseUrl, checkId } from '../../shared/ids';
 
 describe('ids in URLs', () => {
 	it.each([
@@ -23,4 +23,25 @@ describe('ids in URLs', () => {
 			expect(checkId(id)).toEqual({ id });
 		},
 	);
+});
+
+describe('base URLs', () => {
+	const FALLBACK = 'https://gateway.example.test/v1';
+
+	it.each([
+		['https://eu.jelou.test/jelouapi/v1//', 'https://eu.jelou.test/jelouapi/v1'],
+		['  http://127.0.0.1:8080/api/  ', 'http://127.0.0.1:8080/api'],
+		['', FALLBACK],
+		['   ', FALLBACK],
+		[undefined, FALLBACK],
+	])('uses %j as %s', (value, url) => {
+		expect(checkBaseUrl(value, FALLBACK)).toEqual({ url });
+	});
+
+	it.each([
+		['gateway.jelou.ai/v1', 'is not a valid URL'],
+		['ftp://gateway.jelou.ai/v1', 'must start with https://'],
+	])('returns the problem with %j instead of raising: %s', (value, problem) => {
+		expect(checkBaseUrl(value, FALLBACK)).toEqual({ problem });
+	});
 });

@@ -16,7 +16,7 @@ import {
 	CREDENTIAL_TEST,
 	PROJECT_REFUSED,
 	testJelouCredential,
-} from '../../../../nodes/Jelou/transport/probe';
+} from '../../../../nodes/Jelou/methods/credentialTest';
 import { getIntegration } from '../../../fixtures/jelou-docs';
 import { httpRequest } from '../../../support/fake-n8n';
 import {

@@ -1,5 +1,3 @@
-import { JelouRequestError } from '../transport/errors';
-
 /** Longest id we put into a URL; Jelou ids are short (ObjectIds, UUIDs), proxies cap URL length. */
 export const MAX_ID_LENGTH = 1000;
 
@@ -12,23 +10,22 @@ export function parseUrl(text: string): URL | undefined {
 	}
 }
 
-/** Trims, checks and strips trailing slashes, so `${base}/${path}` never has `//`. */
-export function normalizeBaseUrl(value: unknown, field: string, fallback: string): string {
+/**
+ * The base URL to use (the fallback when the value is blank), trimmed and without trailing
+ * slashes so `${base}/${path}` never has `//`; or the reason it cannot be one. The caller raises:
+ * it knows which field of which credential the value came from.
+ */
+export function checkBaseUrl(
+	value: unknown,
+	fallback: string,
+): { url: string } | { problem: string } {
 	const raw = typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback;
 	const parsed = parseUrl(raw);
-	if (!parsed) {
-		throw new JelouRequestError({
-			message: `The ${field} of the Jelou credential is not a valid URL`,
-			description: `Use an address such as ${fallback}.`,
-		});
-	}
+	if (!parsed) return { problem: 'is not a valid URL' };
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-		throw new JelouRequestError({
-			message: `The ${field} of the Jelou credential must start with https://`,
-			description: `Use an address such as ${fallback}.`,
-		});
+		return { problem: 'must start with https://' };
 	}
-	return raw.replace(/\/+$/, '');
+	return { url: raw.replace(/\/+$/, '') };
 }
 
 /**

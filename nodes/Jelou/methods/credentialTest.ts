@@ -8,9 +8,9 @@ import type {
 } from 'n8n-workflow';
 
 import { JelouApi } from '../../../credentials/JelouApi.credentials';
-import { checkId } from '../helpers/ids';
-import { type Deliver, JelouTransport } from './client';
-import { JelouRequestError } from './errors';
+import { checkId } from '../../../shared/ids';
+import { type Deliver, JelouTransport } from '../transport/client';
+import { JelouRequestError } from '../transport/errors';
 
 /**
  * The credential's Test button. A node-level test (`testedBy`) rather than the credential's

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { cancelledError, toNodeError, type JelouTransport } from '../transport';
-import { redactDeep, toolErrorResult } from './tool';
+import { redactDeep, toolErrorResult } from '../helpers/tool';
 
 /** What an operation returns for one input item: one object, or several (one output item each). */
 export type OperationResult = IDataObject | IDataObject[];
@@ -16,11 +16,10 @@ export type OperationHandler = (
 ) => Promise<OperationResult>;
 
 export interface RunSettings {
-	/** Items in flight at once (the transport's pacer slows the request rate, not this). */
-	concurrency?: number;
 	/**
-	 * A limit that may change while the run goes (the transport's adaptive concurrency); read
-	 * again before every start. Takes precedence over `concurrency`.
+	 * Items in flight at once: the transport's limit (the user's fixed Concurrency, or adaptive),
+	 * which may change while the run goes, so it is read again before every start. One at a time
+	 * without it. The transport's pacer slows the request rate, not this.
 	 */
 	limiter?: { readonly limit: number };
 	redact?: (text: string) => string;
@@ -48,8 +47,7 @@ export async function runForEachItem(
 ): Promise<INodeExecutionData[]> {
 	const itemCount = ctx.getInputData().length;
 	const continueOnFail = ctx.continueOnFail();
-	const fixedLimit = Math.max(1, settings.concurrency ?? 1);
-	const limit = () => (settings.limiter ? Math.max(1, settings.limiter.limit) : fixedLimit);
+	const limit = () => Math.max(1, settings.limiter?.limit ?? 1);
 	const signal = ctx.getExecutionCancelSignal?.();
 	const results: INodeExecutionData[][] = new Array(itemCount);
 	let firstFailure: { itemIndex: number; error: Error } | undefined;
