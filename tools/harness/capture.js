@@ -48,7 +48,7 @@ function startCaptureServer() {
 	return new Promise((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(0, '127.0.0.1', () => {
-			const url = `http://127.0.0.1:${server.address().port}`;
+			const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
 			const urlFor = (placeholder) => {
 				const u = new URL(placeholder);
 				return `${url}/${u.host}${u.pathname}${u.search}`;

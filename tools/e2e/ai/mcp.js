@@ -102,8 +102,11 @@ function define(ctx) {
 					arguments: { conversationId: CLOSED },
 				});
 				assert.notEqual(result.isError, true, JSON.stringify(result).slice(0, 500));
-				const texts = result.content.filter((c) => c.type === 'text').map((c) => c.text);
-				assert.equal(texts.length, 1, JSON.stringify(result.content).slice(0, 500));
+				// The SDK also types the protocol's older result form ({ toolResult }); n8n answers with
+				// `content`, which the assertions below would fail without.
+				const content = /** @type {Array<{ type: string, text?: string }>} */ (result.content);
+				const texts = content.filter((c) => c.type === 'text').map((c) => c.text);
+				assert.equal(texts.length, 1, JSON.stringify(content).slice(0, 500));
 				assert.deepStrictEqual(JSON.parse(texts[0]), [EXPECTED_RAW[CLOSED]]);
 				assert.deepStrictEqual(
 					ctx.sb.requests.map((r) => `${r.method} ${r.path} ${r.status} ${r.auth}`),

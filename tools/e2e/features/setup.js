@@ -81,7 +81,10 @@ function createContext(rt, features) {
 	};
 
 	/** Run one workflow with a clean request log (`prepare` runs after the reset). */
-	ctx.execute = async (id, { prepare } = {}) => {
+	ctx.execute = async (
+		/** @type {string} */ id,
+		/** @type {{ prepare?: () => Promise<void> }} */ { prepare } = {},
+	) => {
 		const { sb, n8n } = ctx;
 		sb.reset();
 		ctx.seen.length = 0;

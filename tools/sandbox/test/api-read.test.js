@@ -9,6 +9,10 @@ const { apiKeyHeaders, basicHeaders, request, PROJECT } = require('./helpers.js'
 
 const CONV = `/external-support/${PROJECT}/conversations`;
 
+/**
+ * @param {any} json
+ * @param {{ code?: string, descriptionIncludes?: string }} [expected]
+ */
 function assertErrorBody(json, { code, descriptionIncludes } = {}) {
 	assert.equal(typeof json.message, 'string');
 	assert.equal(json.statusMessage, 'error');
@@ -58,7 +62,7 @@ describe('sandbox: auth and get conversation', () => {
 		// Also through the built-in fetch.
 		const c = await fetch(`${sb.baseUrl}${CONV}/conv-closed-001`, { headers: apiKeyHeaders });
 		assert.equal(c.status, 200);
-		assert.equal((await c.json()).status, 1);
+		assert.equal(/** @type {any} */ (await c.json()).status, 1);
 		assert.equal(sb.requests.at(-3).auth, 'api_key');
 		assert.equal(sb.requests.at(-2).auth, 'basic');
 	});

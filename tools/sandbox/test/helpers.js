@@ -23,6 +23,12 @@ function sign(secret, body) {
 /**
  * Raw HTTP request (the path is sent exactly as given, so encoded or malformed segments survive).
  * body: object (sent as JSON) or string/Buffer (sent as is).
+ * @param {string} baseUrl
+ * @param {string} method
+ * @param {string} path
+ * @param {{ headers?: Record<string, string>, body?: unknown }} [opts]
+ * @returns {Promise<{ status: number, headers: import('node:http').IncomingHttpHeaders,
+ *   text: string, json: any }>}
  */
 function request(baseUrl, method, path, { headers = {}, body } = {}) {
 	const u = new URL(baseUrl);
@@ -83,11 +89,11 @@ async function startReceiver({ status = 200, responseBody = '{"ok":true}' } = {}
 			for (const w of waiters.splice(0)) w();
 		});
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
 	const receiver = {
 		status,
 		received,
-		url: `http://127.0.0.1:${server.address().port}/hook`,
+		url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/hook`,
 		// The deadline only turns a delivery that never comes into a clear error (not a hang); it is
 		// far beyond what a local delivery takes on a busy machine.
 		async waitFor(count, timeoutMs = 30000) {
@@ -158,8 +164,8 @@ async function until(condition) {
 /** A free TCP port on 127.0.0.1 (listen on 0, read it, close). */
 async function freePort() {
 	const s = http.createServer();
-	await new Promise((resolve) => s.listen(0, '127.0.0.1', resolve));
-	const { port } = s.address();
+	await new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(undefined)));
+	const { port } = /** @type {import('node:net').AddressInfo} */ (s.address());
 	await new Promise((resolve) => s.close(resolve));
 	return port;
 }

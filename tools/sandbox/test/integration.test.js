@@ -33,6 +33,7 @@ describe('sandbox: integration Update and Delete (envelope answers)', () => {
 		sb.resetData();
 	});
 
+	/** @param {Record<string, unknown>} [body] */
 	async function create(
 		body = {
 			webhookUrl: 'https://panel.example.com/jelou',
@@ -340,7 +341,9 @@ describe('sandbox CLI: --integration-shape and JELOU_SANDBOX_INTEGRATION_SHAPE',
 				await new Promise((r) => setTimeout(r, 20));
 			assert.ok(out.includes('Press Ctrl-C'), out);
 			return {
-				cfg: await (await fetch(`http://127.0.0.1:${port}/__sandbox/config`)).json(),
+				cfg: /** @type {any} */ (
+					await (await fetch(`http://127.0.0.1:${port}/__sandbox/config`)).json()
+				),
 				banner: out,
 			};
 		} finally {
