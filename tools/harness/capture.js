@@ -9,6 +9,8 @@
 
 const http = require('node:http');
 
+const { readBody } = require('./body');
+
 /**
  * Starts the server. Resolves `{ url, requests, urlFor(placeholder), to(placeholder), reset(), close() }`.
  * `requests` holds `{ method, host, path, headers, body, json }` (host and path of the
@@ -18,28 +20,22 @@ function startCaptureServer() {
 	const requests = [];
 	const sockets = new Set();
 	const server = http.createServer((req, res) => {
-		const chunks = [];
-		req.on('data', (c) => chunks.push(c));
-		req.on('end', () => {
-			const body = Buffer.concat(chunks).toString('utf8');
-			let json;
-			try {
-				json = JSON.parse(body);
-			} catch {
-				/* not JSON */
-			}
-			const [, host = '', rest = ''] = /^\/([^/?]*)(.*)$/.exec(req.url) || [];
-			requests.push({
-				method: req.method,
-				host,
-				path: rest || '/',
-				headers: { ...req.headers },
-				body,
-				json,
-			});
-			res.writeHead(200, { 'content-type': 'application/json' });
-			res.end('{"ok":true}');
-		});
+		readBody(req).then(
+			({ text: body, json }) => {
+				const [, host = '', rest = ''] = /^\/([^/?]*)(.*)$/.exec(req.url) || [];
+				requests.push({
+					method: req.method,
+					host,
+					path: rest || '/',
+					headers: { ...req.headers },
+					body,
+					json,
+				});
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end('{"ok":true}');
+			},
+			() => res.destroy(), // the client went away mid-request: nothing to record
+		);
 	});
 	server.on('connection', (s) => {
 		sockets.add(s);

@@ -13,6 +13,7 @@ const http = require('node:http');
 const net = require('node:net');
 const { run, spawnTracked, stop, onExitSync } = require('./procs');
 const { getRuntime, REPO_ROOT, npmEnv, npmCommand } = require('./runtime');
+const { readBody } = require('./body');
 
 const PACKAGE_NAME = 'n8n-nodes-jelou';
 const NODE_TYPE = `${PACKAGE_NAME}.jelou`;
@@ -233,20 +234,11 @@ function httpRequest(method, url, { body, headers = {}, timeoutMs = 10_000 } = {
 				},
 				timeout: timeoutMs,
 			},
-			(res) => {
-				const chunks = [];
-				res.on('data', (c) => chunks.push(c));
-				res.on('end', () => {
-					const text = Buffer.concat(chunks).toString('utf8');
-					let json;
-					try {
-						json = JSON.parse(text);
-					} catch {
-						/* not JSON */
-					}
-					resolve({ status: res.statusCode, headers: res.headers, text, json });
-				});
-			},
+			(res) =>
+				readBody(res).then(
+					({ text, json }) => resolve({ status: res.statusCode, headers: res.headers, text, json }),
+					reject,
+				),
 		);
 		req.on('timeout', () =>
 			req.destroy(new Error(`timeout after ${timeoutMs} ms: ${method} ${url}`)),

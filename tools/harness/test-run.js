@@ -1,7 +1,7 @@
 'use strict';
 // The steps the real-n8n runner scripts share (npm run test:e2e, test:ai, test:queue, test:ui):
-// which n8n lines, build and pack, the missing pinned runtimes, and `node --test` over the test
-// files, each step timed by the script's stage timer (./stages.js).
+// their common options, which n8n lines, build and pack, the missing pinned runtimes, and
+// `node --test` over the test files, each step timed by one stage timer (./stages.js).
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -10,12 +10,11 @@ const { ensureInstalled, getRuntime, isInstalled, REPO_ROOT } = require('./runti
 const { buildPackage, packPackage, makeTempDir } = require('./n8n');
 const { runNodeTests } = require('./node-test');
 const { isStopping } = require('./procs');
-
-/** @typedef {ReturnType<typeof import('./stages').stageTimer>} StageTimer */
+const { stageTimer } = require('./stages');
 
 /**
- * The options every runner script takes (for tools/harness/args.js): `--n8n <line>` (repeatable)
- * and `--no-build`. Anything a script does not know goes to `node --test`.
+ * The options every runner script takes (for ./args.js): `--n8n <line>` (repeatable) and
+ * `--no-build`. Anything a script does not know goes to `node --test`.
  */
 const RUNNER_OPTIONS = {
 	'--n8n': { key: 'lines', repeat: true },
@@ -36,71 +35,91 @@ function n8nLines(asked, fallback) {
 }
 
 /**
- * `npm run build` (unless `build` is false), then `npm pack` into a temporary folder.
- * @param {{ build: boolean, timer: StageTimer, say: (s: string) => void, prefix?: string }} opts
- * @returns {Promise<{ tgz: string, packDir: string }>}
+ * One run of a runner script: its lines are printed with `tag` ("[e2e]"), its stages timed.
+ * @param {string} tag
  */
-async function buildAndPack({ build, timer, say, prefix = 'n8n-jelou-pack-' }) {
-	if (build) await timer.stage('build', () => buildPackage({ print: say }));
-	const packDir = makeTempDir(prefix);
-	const tgz = await timer.stage('pack', () => packPackage({ destDir: packDir, print: say }));
-	say(`package: ${path.basename(tgz)}`);
-	return { tgz, packDir };
-}
+function createRunner(tag) {
+	const timer = stageTimer();
+	/** @param {string} s */
+	const say = (s) => console.log(`${tag} ${s}`);
+	/** @type {string | undefined} */
+	let packDir;
 
-/**
- * Installs the pinned runtimes of `lines` that are missing (in parallel unless `parallel` is
- * false: most of the time is registry metadata and one single-threaded sqlite3 compile each).
- * A runtime that cannot be installed does not stop the run: its error goes to
- * env.E2E_INSTALL_ERROR_<line>, which makes its test file fail with it (never a silent skip).
- * @param {readonly string[]} lines
- * @param {{ env: NodeJS.ProcessEnv, timer: StageTimer, say: (s: string) => void,
- *   tag: string, parallel?: boolean, tests?: string }} opts  `tag` prefixes the error line;
- *   `tests` names what will fail ("its tests")
- */
-async function installMissingRuntimes(
-	lines,
-	{ env, timer, say, tag, parallel = true, tests = 'its tests' },
-) {
-	const missing = lines.filter((l) => !isInstalled(l));
-	for (const l of lines) if (!missing.includes(l)) say(`${getRuntime(l).name} already installed`);
-	if (!missing.length) return;
-	/** @param {string} l */
-	const installOne = async (l) => {
-		try {
-			await ensureInstalled(l);
-		} catch (e) {
-			if (isStopping()) return; // Ctrl-C: the signal handler exits
-			env[`E2E_INSTALL_ERROR_${l}`] = e.message;
-			console.error(
-				`${tag} ERROR: ${getRuntime(l).name} could not be installed; ${tests} will fail.\n${e.message}`,
-			);
-		}
+	return {
+		timer,
+		say,
+
+		/**
+		 * `npm run build` (unless `build` is false), then `npm pack` into a temporary folder.
+		 * Resolves the tarball's path.
+		 * @param {boolean} build
+		 * @param {string} [prefix]  the temporary folder's name prefix
+		 */
+		async buildAndPack(build, prefix = 'n8n-jelou-pack-') {
+			if (build) await timer.stage('build', () => buildPackage({ print: say }));
+			packDir = makeTempDir(prefix);
+			const dir = packDir;
+			const tgz = await timer.stage('pack', () => packPackage({ destDir: dir, print: say }));
+			say(`package: ${path.basename(tgz)}`);
+			return tgz;
+		},
+
+		/**
+		 * Installs the pinned runtimes of `lines` that are missing (in parallel unless `parallel`
+		 * is false: most of the time is registry metadata and one single-threaded sqlite3 compile
+		 * each). A runtime that cannot be installed does not stop the run: its error goes to
+		 * env.E2E_INSTALL_ERROR_<line>, which makes its test file fail with it (never a silent
+		 * skip).
+		 * @param {readonly string[]} lines
+		 * @param {NodeJS.ProcessEnv} env  the test files' environment
+		 * @param {{ parallel?: boolean, tests?: string }} [opts]  `tests`: what fails ("its tests")
+		 */
+		async installMissingRuntimes(lines, env, { parallel = true, tests = 'its tests' } = {}) {
+			const missing = lines.filter((l) => !isInstalled(l));
+			for (const l of lines)
+				if (!missing.includes(l)) say(`${getRuntime(l).name} already installed`);
+			if (!missing.length) return;
+			/** @param {string} l */
+			const installOne = async (l) => {
+				try {
+					await ensureInstalled(l);
+				} catch (e) {
+					if (isStopping()) return; // Ctrl-C: the signal handler exits
+					env[`E2E_INSTALL_ERROR_${l}`] = e.message;
+					console.error(
+						`${tag} ERROR: ${getRuntime(l).name} could not be installed; ${tests} will fail.\n${e.message}`,
+					);
+				}
+			};
+			await timer.stage(`install n8n runtime(s) ${missing.join(', ')}`, async () => {
+				if (parallel) await Promise.all(missing.map(installOne));
+				else for (const l of missing) await installOne(l);
+			});
+		},
+
+		/**
+		 * `node --test` over `files` (which must exist), as the stage "node --test". Resolves its
+		 * exit code.
+		 * @param {string[]} files
+		 * @param {string[]} passthrough  the arguments for `node --test`
+		 * @param {NodeJS.ProcessEnv} env
+		 */
+		async runTestFiles(files, passthrough, env) {
+			for (const f of files) if (!fs.existsSync(f)) throw new Error(`missing test file ${f}`);
+			say(`running: node --test ${files.map((f) => path.relative(REPO_ROOT, f)).join(' ')}`);
+			return timer.stage('node --test', () => runNodeTests(files, passthrough, env));
+		},
+
+		/**
+		 * Removes the packed package, prints the stages' times and exits with `code`.
+		 * @param {number} code
+		 */
+		finish(code) {
+			if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
+			say(`timings: ${timer.summary()}`);
+			process.exit(code);
+		},
 	};
-	await timer.stage(`install n8n runtime(s) ${missing.join(', ')}`, async () => {
-		if (parallel) await Promise.all(missing.map(installOne));
-		else for (const l of missing) await installOne(l);
-	});
 }
 
-/**
- * `node --test` over `files` (which must exist), as the stage "node --test". Resolves its exit code.
- * @param {string[]} files
- * @param {{ passthrough: string[], env: NodeJS.ProcessEnv, timer: StageTimer,
- *   say: (s: string) => void }} opts
- * @returns {Promise<number>}
- */
-async function runTestFiles(files, { passthrough, env, timer, say }) {
-	for (const f of files) if (!fs.existsSync(f)) throw new Error(`missing test file ${f}`);
-	say(`running: node --test ${files.map((f) => path.relative(REPO_ROOT, f)).join(' ')}`);
-	return timer.stage('node --test', () => runNodeTests(files, passthrough, env));
-}
-
-module.exports = {
-	RUNNER_OPTIONS,
-	RUNNER_DEFAULTS,
-	n8nLines,
-	buildAndPack,
-	installMissingRuntimes,
-	runTestFiles,
-};
+module.exports = { RUNNER_OPTIONS, RUNNER_DEFAULTS, n8nLines, createRunner };

@@ -16,13 +16,11 @@
 // the install error (it is never skipped silently). Env: E2E_KEEP=1 keeps the
 // temp n8n user folders for inspection.
 
-const fs = require('node:fs');
 const path = require('node:path');
 
 const { REPO_ROOT } = require('../harness/runtime');
 const { installHooks, isStopping } = require('../harness/procs');
 const { parseArgs, headerUsage } = require('../harness/args');
-const { stageTimer } = require('../harness/stages');
 const testRun = require('../harness/test-run');
 
 const OPTIONS = {
@@ -41,33 +39,15 @@ async function main() {
 	if (!['e2e', 'ai'].includes(args.suite)) throw new Error(`--suite must be e2e or ai`);
 	const lines = testRun.n8nLines(args.lines, ['1', '2']);
 	installHooks({ uncaught: true });
-	const timer = stageTimer();
-	const tag = `[${args.suite}]`;
-	/** @param {string} s */
-	const say = (s) => console.log(`${tag} ${s}`);
+	const runner = testRun.createRunner(`[${args.suite}]`);
 
-	const { tgz, packDir } = await testRun.buildAndPack({ build: args.build, timer, say });
+	const tgz = await runner.buildAndPack(args.build);
 	const env = { ...process.env, E2E_PACKAGE_TGZ: tgz };
-	await testRun.installMissingRuntimes(lines, {
-		env,
-		timer,
-		say,
-		tag,
-		parallel: args.parallelInstall,
-	});
-
+	await runner.installMissingRuntimes(lines, env, { parallel: args.parallelInstall });
 	const files = lines.map((l) =>
 		path.join(REPO_ROOT, 'tools', 'e2e', 'tests', `n8n-${l}.${args.suite}.test.js`),
 	);
-	const code = await testRun.runTestFiles(files, {
-		passthrough: args.passthrough,
-		env,
-		timer,
-		say,
-	});
-	fs.rmSync(packDir, { recursive: true, force: true });
-	say(`timings: ${timer.summary()}`);
-	process.exit(code);
+	runner.finish(await runner.runTestFiles(files, args.passthrough, env));
 }
 
 main().catch((e) => {

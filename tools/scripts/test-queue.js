@@ -15,13 +15,12 @@
 // starts its own Redis, PostgreSQL, sandbox and n8n processes and stops them at the end, on
 // failure and on Ctrl-C (process groups, see tools/harness/procs.js). E2E_KEEP=1 keeps temp folders.
 
-const fs = require('node:fs');
 const path = require('node:path');
 
 const { REPO_ROOT } = require('../harness/runtime');
 const { installHooks, isStopping } = require('../harness/procs');
 const { parseArgs, headerUsage } = require('../harness/args');
-const { stageTimer, secs } = require('../harness/stages');
+const { secs } = require('../harness/stages');
 const testRun = require('../harness/test-run');
 const { ensureDebianPackages } = require('../e2e/queue/infra');
 
@@ -34,10 +33,8 @@ async function main() {
 	if (args.help) return process.stdout.write(headerUsage(__filename));
 	const lines = testRun.n8nLines(args.lines, ['1', '2']);
 	installHooks({ uncaught: true });
-	const timer = stageTimer();
-	const tag = '[queue]';
-	/** @param {string} s */
-	const say = (s) => console.log(`${tag} ${s}`);
+	const runner = testRun.createRunner('[queue]');
+	const { timer, say } = runner;
 
 	const apt = await timer.stage('apt-get (redis-server, postgresql)', () =>
 		ensureDebianPackages({ print: say }),
@@ -47,22 +44,13 @@ async function main() {
 			? `installed ${apt.installed.join(', ')} (update ${secs(apt.updateMs)}, install ${secs(apt.installMs)})`
 			: 'redis-server and postgresql already installed',
 	);
-	const { tgz, packDir } = await testRun.buildAndPack({ build: args.build, timer, say });
+	const tgz = await runner.buildAndPack(args.build);
 	const env = { ...process.env, E2E_PACKAGE_TGZ: tgz };
-	await testRun.installMissingRuntimes(lines, { env, timer, say, tag });
-
+	await runner.installMissingRuntimes(lines, env);
 	const files = lines.map((l) =>
 		path.join(REPO_ROOT, 'tools', 'e2e', 'queue', `n8n-${l}.queue.test.js`),
 	);
-	const code = await testRun.runTestFiles(files, {
-		passthrough: args.passthrough,
-		env,
-		timer,
-		say,
-	});
-	fs.rmSync(packDir, { recursive: true, force: true });
-	say(`timings: ${timer.summary()}`);
-	process.exit(code);
+	runner.finish(await runner.runTestFiles(files, args.passthrough, env));
 }
 
 main().catch((e) => {

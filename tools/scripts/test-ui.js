@@ -24,7 +24,6 @@ const { REPO_ROOT, npmEnv, npmCommand } = require('../harness/runtime');
 const { tail } = require('../harness/n8n');
 const { installHooks, isStopping, run } = require('../harness/procs');
 const { parseArgs, headerUsage } = require('../harness/args');
-const { stageTimer } = require('../harness/stages');
 const testRun = require('../harness/test-run');
 
 const UI_DIR = path.join(REPO_ROOT, 'tools', 'e2e', 'ui');
@@ -104,48 +103,31 @@ async function main() {
 	if (args.help) return process.stdout.write(headerUsage(__filename));
 	const lines = testRun.n8nLines(args.lines, ['1']);
 	installHooks({ uncaught: true });
-	const timer = stageTimer();
+	const runner = testRun.createRunner(TAG);
 
-	await timer.stage('chromium', ensureChromium);
-	await timer.stage('playwright-core', ensurePlaywright);
+	await runner.timer.stage('chromium', ensureChromium);
+	await runner.timer.stage('playwright-core', ensurePlaywright);
 	/** @type {NodeJS.ProcessEnv} */
 	const env = { ...process.env, UI_N8N_LINES: lines.join(',') };
 	// The committed screenshots change only when asked to.
 	if (!args.updateScreenshots && !env.UI_SCREENSHOT_DIR) {
 		env.UI_SCREENSHOT_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-jelou-ui-screenshots-'));
 	}
-	await testRun.installMissingRuntimes(lines, {
-		env,
-		timer,
-		say,
-		tag: TAG,
-		parallel: false,
-		tests: 'its test',
-	});
-	const { tgz, packDir } = await testRun.buildAndPack({
-		build: args.build,
-		timer,
-		say,
-		prefix: 'n8n-jelou-ui-pack-',
-	});
-	env.E2E_PACKAGE_TGZ = tgz;
+	await runner.installMissingRuntimes(lines, env, { parallel: false, tests: 'its test' });
+	env.E2E_PACKAGE_TGZ = await runner.buildAndPack(args.build, 'n8n-jelou-ui-pack-');
 
-	const files = [path.join(UI_DIR, 'editor.test.js')];
-	const code = await testRun.runTestFiles(files, {
-		passthrough: args.passthrough,
+	const code = await runner.runTestFiles(
+		[path.join(UI_DIR, 'editor.test.js')],
+		args.passthrough,
 		env,
-		timer,
-		say,
-	});
-	fs.rmSync(packDir, { recursive: true, force: true });
+	);
 	if (lines.includes('1')) {
 		const where = args.updateScreenshots
 			? 'docs/screenshots/ (updated)'
 			: `${env.UI_SCREENSHOT_DIR} (--update-screenshots writes docs/screenshots/)`;
 		say(`screenshots of n8n 1.x: ${where}`);
 	}
-	say(`timings: ${timer.summary()}`);
-	process.exit(code);
+	runner.finish(code);
 }
 
 main().catch((e) => {

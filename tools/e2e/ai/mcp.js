@@ -4,7 +4,6 @@
 // HTTP over loopback) lists the tools and calls the Jelou tool.
 
 const assert = require('node:assert/strict');
-const { test } = require('node:test');
 
 const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
 const {
@@ -73,12 +72,9 @@ async function connect(url) {
 }
 
 function define(ctx) {
-	test(
+	ctx.serverTest(
 		'MCP Server Trigger: a real MCP client lists the Jelou tool and calls it; the sandbox saw the GET, the client got the conversation',
-		{ timeout: 5 * 60_000 },
-		async () => {
-			ctx.requireSetup();
-			const { server, rest } = await ctx.serverSession();
+		async ({ server, rest }) => {
 			await rest.activateWorkflow(WF_MCP);
 			const url = `${server.url}/mcp/${mcpPath(ctx)}`;
 			const client = await connect(url);

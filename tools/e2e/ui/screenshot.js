@@ -18,6 +18,7 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 
 const { parseArgs, headerUsage } = require('../../harness/args');
+const { CHROMIUM_ARGS } = require('./browser');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -84,16 +85,7 @@ async function main() {
 		browser = await chromium.launchPersistentContext(profile, {
 			executablePath: args.chromium,
 			headless: true,
-			args: [
-				'--headless',
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-			],
+			args: CHROMIUM_ARGS,
 			viewport: { width: 1440, height: 810 },
 			deviceScaleFactor: 1,
 		});

@@ -5,7 +5,13 @@
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startSandbox } = require('../server.js');
-const { apiKeyHeaders, basicHeaders, request, PROJECT } = require('./helpers.js');
+const {
+	apiKeyHeaders,
+	basicHeaders,
+	request,
+	PROJECT,
+	CONVERSATION_KEYS,
+} = require('./helpers.js');
 
 const CONV = `/external-support/${PROJECT}/conversations`;
 
@@ -110,16 +116,7 @@ describe('sandbox: auth and get conversation', () => {
 		assert.equal(r.json.statusMessage, 'success');
 		assert.equal(r.json.status, 1);
 		const d = r.json.data;
-		assert.deepEqual(Object.keys(d), [
-			'_id',
-			'roomId',
-			'state',
-			'startAt',
-			'endAt',
-			'endedReason',
-			'User',
-			'Bot',
-		]);
+		assert.deepEqual(Object.keys(d), CONVERSATION_KEYS);
 		assert.deepEqual(Object.keys(d.User), ['id', 'names', 'referenceId', 'createdAt']);
 		assert.deepEqual(Object.keys(d.Bot), ['id', 'name', 'type']);
 		assert.equal(d.state, 'closed');

@@ -13,6 +13,7 @@ const {
 	sign,
 	startReceiver,
 	PROJECT,
+	CONVERSATION_KEYS,
 } = require('./helpers.js');
 
 const INTEGRATION = `/external-support/${PROJECT}`;
@@ -229,16 +230,7 @@ describe('sandbox: start and close conversation', () => {
 		assert.equal(closed.json.data._id, c2._id);
 		assert.equal(closed.json.data.state, 'closed');
 		assert.equal(closed.json.data.endedReason, 'closed_by_operator');
-		assert.deepEqual(Object.keys(closed.json.data), [
-			'_id',
-			'roomId',
-			'state',
-			'startAt',
-			'endAt',
-			'endedReason',
-			'User',
-			'Bot',
-		]);
+		assert.deepEqual(Object.keys(closed.json.data), CONVERSATION_KEYS);
 
 		const closed1 = await request(sb.baseUrl, 'POST', `${CONV}/close`, {
 			headers: apiKeyHeaders,

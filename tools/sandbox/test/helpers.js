@@ -5,12 +5,26 @@
 const http = require('node:http');
 const crypto = require('node:crypto');
 
+const { readBody } = require('../../harness/body');
+
 const API_KEY = 'sandbox-api-key';
 const CLIENT_ID = 'sandbox-client';
 const CLIENT_SECRET = 'sandbox-secret';
 const PROJECT = 'demo-project';
 
 const apiKeyHeaders = { 'x-api-key': API_KEY };
+
+/** The fields of a conversation, in the order Jelou's docs show them. */
+const CONVERSATION_KEYS = [
+	'_id',
+	'roomId',
+	'state',
+	'startAt',
+	'endAt',
+	'endedReason',
+	'User',
+	'Bot',
+];
 
 function basicHeaders(id = CLIENT_ID, secret = CLIENT_SECRET) {
 	return { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` };
@@ -49,21 +63,11 @@ function request(baseUrl, method, path, { headers = {}, body } = {}) {
 				path: `${u.pathname.replace(/\/$/, '')}${path}`,
 				headers: h,
 			},
-			(res) => {
-				const chunks = [];
-				res.on('data', (c) => chunks.push(c));
-				res.on('end', () => {
-					const text = Buffer.concat(chunks).toString('utf8');
-					let json;
-					try {
-						json = JSON.parse(text);
-					} catch {
-						json = undefined;
-					}
-					resolve({ status: res.statusCode, headers: res.headers, text, json });
-				});
-				res.on('error', reject);
-			},
+			(res) =>
+				readBody(res).then(
+					({ text, json }) => resolve({ status: res.statusCode, headers: res.headers, text, json }),
+					reject,
+				),
 		);
 		req.on('error', reject);
 		req.end(payload);
@@ -171,6 +175,7 @@ async function freePort() {
 }
 
 module.exports = {
+	CONVERSATION_KEYS,
 	API_KEY,
 	CLIENT_ID,
 	CLIENT_SECRET,

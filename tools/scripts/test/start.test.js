@@ -85,7 +85,9 @@ function describeProcess(pid) {
  */
 async function startTree({ terminal = false } = {}) {
 	const port = await freePort();
-	const sandboxPort = await freePort();
+	// The OS may hand out the port it just released again: the two must differ.
+	let sandboxPort = await freePort();
+	while (sandboxPort === port) sandboxPort = await freePort();
 	const npmArgs = [
 		'start',
 		'--',
