@@ -4,15 +4,42 @@
 //  - package.json: the author email rule is left to the release check, until a maintainer adds one;
 //  - test/: the TypeScript rules and n8n's community rules, except the three that only make sense
 //    for code that runs inside n8n.
-// Plain JavaScript (gulpfile, jest config, the test rig in tools/) gets no rules from n8n's config,
-// as in n8n's starter: its rules target `**/*.ts` and package.json, the code n8n loads.
+//  - tools/ (the test rig: Node scripts, never loaded by n8n): ESLint's recommended rules for
+//    JavaScript in Node, instead of n8n's rules for node code.
+// Other plain JavaScript (gulpfile, jest config) gets no rules from n8n's config, as in n8n's
+// starter: its rules target `**/*.ts` and package.json, the code n8n loads.
+import js from '@eslint/js';
 import { config } from '@n8n/node-cli/eslint';
 import { globalIgnores } from 'eslint/config';
+import globals from 'globals';
 
 export default [
 	...config,
 	// The test rig's pinned n8n installs: n8n's code, never ours to lint.
 	globalIgnores(['tools/runtime/']),
+	{
+		// The test rig runs in plain Node (20 and 24), as scripts and `node --test` files, next to
+		// n8n rather than inside it: n8n's community rules (no timers, no process, no node:http,
+		// no child processes) are for code n8n loads, and the rig's job is to start servers and
+		// processes. It gets ESLint's recommended rules for JavaScript and Node's globals; its
+		// types are checked by `npm run typecheck:tools` (tools/tsconfig.json).
+		files: ['tools/**/*.js', 'tools/**/*.mjs'],
+		...js.configs.recommended,
+		languageOptions: {
+			ecmaVersion: 2023,
+			sourceType: 'commonjs',
+			globals: { ...globals.node },
+		},
+		rules: {
+			...js.configs.recommended.rules,
+			// `const { key: _omitted, ...rest } = value` is how the rig builds "without key" objects.
+			'no-unused-vars': ['error', { ignoreRestSiblings: true }],
+		},
+	},
+	{
+		files: ['tools/**/*.mjs'],
+		languageOptions: { sourceType: 'module' },
+	},
 	{
 		files: ['package.json'],
 		rules: {

@@ -8,10 +8,12 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { ensureInstalled, getRuntime, isInstalled, REPO_ROOT } = require('../harness/runtime');
+const { getRuntime, isInstalled, REPO_ROOT } = require('../harness/runtime');
 const { N8nInstance, buildPackage, packPackage, makeTempDir } = require('../harness/n8n');
 const wf = require('../harness/workflows');
 const { installHooks, run } = require('../harness/procs');
+const { parseArgs, number, list } = require('../harness/args');
+const { secs: secondsText } = require('../harness/stages');
 
 const { startSandboxProcess } = require('./lib/sandbox-client');
 const { executeMeasured } = require('./lib/n8n-exec');
@@ -49,128 +51,65 @@ const USAGE = `Usage: npm run bench -- [options]   (or: node tools/bench/run.js 
   --help
 `;
 
-function parseArgs(argv) {
-	const out = {
-		n: 1000,
-		latency: 50,
-		slowLatency: 200,
-		rate: 20,
-		throttleN: 400,
-		rate100N: 5000,
-		loadN: 1000,
-		loadSweep: [6, 8, 10, 11, 12],
-		zeroN: [1000, 10000],
-		concurrency: [10, 25, 50],
-		repsList: [3],
-		only: [],
-		cpuN: 1000,
-		cpuRounds: 5,
-		lines: [],
-		build: true,
-		write: true,
-		out: path.join(REPO_ROOT, 'docs', 'benchmarks.md'),
-	};
-	const num = (name, value, min, max) => {
-		const v = Number(value);
-		if (!Number.isFinite(v) || v < min || v > max)
-			throw new TypeError(`${name} must be a number from ${min} to ${max}`);
-		return v;
-	};
-	const list = (name, value, min, max) =>
-		String(value)
-			.split(',')
-			.filter(Boolean)
-			.map((v) => Math.floor(num(name, v, min, max)));
-	for (let i = 0; i < argv.length; i++) {
-		let a = argv[i];
-		let value;
-		const eq = a.indexOf('=');
-		if (a.startsWith('--') && eq !== -1) {
-			value = a.slice(eq + 1);
-			a = a.slice(0, eq);
-		}
-		const next = () => {
-			if (value !== undefined) return value;
-			if (i + 1 >= argv.length) throw new TypeError(`${a} needs a value`);
-			return argv[++i];
-		};
-		switch (a) {
-			case '--n':
-				out.n = Math.floor(num(a, next(), 1, 100_000));
-				break;
-			case '--latency':
-				out.latency = num(a, next(), 0, 10_000);
-				break;
-			case '--slow-latency':
-				out.slowLatency = num(a, next(), 0, 10_000);
-				break;
-			case '--rate':
-				out.rate = Math.floor(num(a, next(), 1, 100_000));
-				break;
-			case '--throttle-n':
-				out.throttleN = Math.floor(num(a, next(), 1, 100_000));
-				break;
-			case '--rate100-n':
-				out.rate100N = Math.floor(num(a, next(), 1, 100_000));
-				break;
-			case '--load-n':
-				out.loadN = Math.floor(num(a, next(), 1, 100_000));
-				break;
-			case '--load-sweep':
-				out.loadSweep = list(a, next(), 1, 200);
-				break;
-			case '--zero-n':
-				out.zeroN = list(a, next(), 1, 100_000);
-				break;
-			case '--concurrency':
-				out.concurrency = list(a, next(), 1, 200);
-				break;
-			case '--reps':
-				out.repsList = list(a, next(), 1, 9);
-				break;
-			case '--only':
-				out.only.push(...String(next()).split(',').filter(Boolean));
-				break;
-			case '--cpu-n':
-				out.cpuN = Math.floor(num(a, next(), 1, 100_000));
-				break;
-			case '--cpu-rounds':
-				out.cpuRounds = Math.floor(num(a, next(), 0, 10));
-				break;
-			case '--n8n':
-				out.lines.push(...String(next()).split(',').filter(Boolean));
-				break;
-			case '--no-build':
-				out.build = false;
-				break;
-			case '--no-write':
-				out.write = false;
-				break;
-			case '--out':
-				out.out = path.resolve(next());
-				break;
-			case '--cpu-prof':
-				out.cpuProf = path.resolve(next());
-				break;
-			case '--render':
-				out.render = path.resolve(next());
-				break;
-			case '--help':
-			case '-h':
-				out.help = true;
-				break;
-			default:
-				throw new TypeError(`unknown option ${a}`);
-		}
-	}
+const positive = number(1, 100_000, { integer: true });
+const OPTIONS = {
+	'--n': { key: 'n', parse: positive },
+	'--latency': { key: 'latency', parse: number(0, 10_000) },
+	'--slow-latency': { key: 'slowLatency', parse: number(0, 10_000) },
+	'--rate': { key: 'rate', parse: positive },
+	'--throttle-n': { key: 'throttleN', parse: positive },
+	'--rate100-n': { key: 'rate100N', parse: positive },
+	'--load-n': { key: 'loadN', parse: positive },
+	'--load-sweep': { key: 'loadSweep', parse: list(number(1, 200, { integer: true })) },
+	'--zero-n': { key: 'zeroN', parse: list(positive) },
+	'--concurrency': { key: 'concurrency', parse: list(number(1, 200, { integer: true })) },
+	'--reps': { key: 'repsList', parse: list(number(1, 9, { integer: true })) },
+	'--only': { key: 'only', repeat: true, parse: list() },
+	'--cpu-n': { key: 'cpuN', parse: positive },
+	'--cpu-rounds': { key: 'cpuRounds', parse: number(0, 10, { integer: true }) },
+	'--n8n': { key: 'lines', repeat: true, parse: list() },
+	'--no-build': { key: 'build', flag: true, value: false },
+	'--no-write': { key: 'write', flag: true, value: false },
+	'--out': { key: 'out', parse: (/** @type {string} */ v) => path.resolve(v) },
+	'--cpu-prof': { key: 'cpuProf', parse: (/** @type {string} */ v) => path.resolve(v) },
+	'--render': { key: 'render', parse: (/** @type {string} */ v) => path.resolve(v) },
+};
+
+/** @param {readonly string[]} argv */
+function parseBenchArgs(argv) {
+	const out = parseArgs(argv, {
+		options: OPTIONS,
+		defaults: {
+			n: 1000,
+			latency: 50,
+			slowLatency: 200,
+			rate: 20,
+			throttleN: 400,
+			rate100N: 5000,
+			loadN: 1000,
+			loadSweep: [6, 8, 10, 11, 12],
+			zeroN: [1000, 10000],
+			concurrency: [10, 25, 50],
+			repsList: [3],
+			only: [],
+			cpuN: 1000,
+			cpuRounds: 5,
+			lines: [],
+			build: true,
+			write: true,
+			out: path.join(REPO_ROOT, 'docs', 'benchmarks.md'),
+		},
+	});
 	if (out.lines.length === 0) out.lines = ['1', '2'];
-	out.lines = [...new Set(out.lines.map((l) => getRuntime(l).line))];
+	out.lines = [...new Set(out.lines.map((/** @type {string} */ l) => getRuntime(l).line))];
+	/** @param {number} line */
 	out.repsFor = (line) => out.repsList[Math.min(out.lines.indexOf(line), out.repsList.length - 1)];
 	return out;
 }
 
 const say = (s) => console.log(`[bench] ${new Date().toISOString().slice(11, 19)} ${s}`);
-const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
+/** @param {number} ms */
+const secs = (ms) => secondsText(ms, 2);
 
 /** The whole n8n part for one pinned runtime: every run of the plan, `reps` times, interleaved. */
 async function benchLine(line, args, sb, tgz) {
@@ -210,6 +149,7 @@ async function benchLine(line, args, sb, tgz) {
 				await sb.configure(r.server);
 				await sb.clear();
 				const load1 = os.loadavg()[0];
+				/** @type {Record<string, any>} */
 				let row;
 				try {
 					const nodeArgs = args.cpuProf
@@ -347,7 +287,7 @@ async function benchCpu(args, sb) {
 async function main() {
 	let args;
 	try {
-		args = parseArgs(process.argv.slice(2));
+		args = parseBenchArgs(process.argv.slice(2));
 	} catch (error) {
 		process.stderr.write(`bench: ${error.message}\n\n${USAGE}`);
 		process.exitCode = 2;

@@ -48,7 +48,10 @@ function chatModel({ name, credential, model, responsesApi = true }) {
 	});
 }
 
-/** AI Agent (Tools Agent) with a fixed prompt. */
+/**
+ * AI Agent (Tools Agent) with a fixed prompt.
+ * @param {{ name: string, line: number | string, prompt: string, systemMessage?: string }} opts
+ */
 function agent({ name, line, prompt, systemMessage }) {
 	return node(name, AGENT_TYPE, AGENT_VERSION[line], {
 		promptType: 'define',
@@ -61,6 +64,8 @@ function agent({ name, line, prompt, systemMessage }) {
  * A Jelou tool node (`n8n-nodes-jelou.jelouTool`). `parameters` as the editor stores them, with
  * `$fromAI(...)` expressions where the model fills a value; `description` sets the tool
  * description by hand (otherwise n8n makes it from the operation).
+ * @param {{ name: string, credential: { id: string, name: string }, parameters: Record<string, any>,
+ *   description?: string, typeVersion?: number }} opts
  */
 function jelouTool({ name, credential, parameters, description, typeVersion = 1 }) {
 	const params = description

@@ -9,6 +9,8 @@
 
 const http = require('node:http');
 
+const { readBody } = require('./body');
+
 /**
  * Starts the server. Resolves `{ url, requests, urlFor(placeholder), to(placeholder), reset(), close() }`.
  * `requests` holds `{ method, host, path, headers, body, bytes, json }` (host and path of the
@@ -18,30 +20,24 @@ function startCaptureServer() {
 	const requests = [];
 	const sockets = new Set();
 	const server = http.createServer((req, res) => {
-		const chunks = [];
-		req.on('data', (c) => chunks.push(c));
-		req.on('end', () => {
-			const body = Buffer.concat(chunks).toString('utf8');
-			let json;
-			try {
-				json = JSON.parse(body);
-			} catch {
-				/* not JSON */
-			}
-			const [, host = '', rest = ''] = /^\/([^/?]*)(.*)$/.exec(req.url) || [];
-			requests.push({
-				method: req.method,
-				host,
-				path: rest || '/',
-				headers: { ...req.headers },
-				body,
-				// The exact bytes, for bodies that are not text (an uploaded file).
-				bytes: Buffer.concat(chunks),
-				json,
-			});
-			res.writeHead(200, { 'content-type': 'application/json' });
-			res.end('{"ok":true}');
-		});
+		readBody(req).then(
+			({ bytes, text: body, json }) => {
+				const [, host = '', rest = ''] = /^\/([^/?]*)(.*)$/.exec(req.url) || [];
+				requests.push({
+					method: req.method,
+					host,
+					path: rest || '/',
+					headers: { ...req.headers },
+					body,
+					// The exact bytes, for bodies that are not text (an uploaded file).
+					bytes,
+					json,
+				});
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end('{"ok":true}');
+			},
+			() => res.destroy(), // the client went away mid-request: nothing to record
+		);
 	});
 	server.on('connection', (s) => {
 		sockets.add(s);
@@ -50,7 +46,7 @@ function startCaptureServer() {
 	return new Promise((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(0, '127.0.0.1', () => {
-			const url = `http://127.0.0.1:${server.address().port}`;
+			const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
 			const urlFor = (placeholder) => {
 				const u = new URL(placeholder);
 				return `${url}/${u.host}${u.pathname}${u.search}`;

@@ -12,7 +12,8 @@ const path = require('node:path');
 const http = require('node:http');
 const net = require('node:net');
 const { run, spawnTracked, stop, onExitSync } = require('./procs');
-const { getRuntime, REPO_ROOT } = require('./runtime');
+const { getRuntime, REPO_ROOT, npmEnv, npmCommand } = require('./runtime');
+const { readBody } = require('./body');
 
 const PACKAGE_NAME = 'n8n-nodes-jelou';
 const NODE_TYPE = `${PACKAGE_NAME}.jelou`;
@@ -27,7 +28,7 @@ function freePort() {
 		srv.unref();
 		srv.once('error', reject);
 		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address();
+			const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address());
 			srv.close(() => resolve(port));
 		});
 	});
@@ -55,46 +56,20 @@ function makeTempDir(prefix = 'n8n-jelou-e2e-', { keep = !!process.env.E2E_KEEP 
 	return dir;
 }
 
-function npmCmd() {
-	const execpath = process.env.npm_execpath;
-	if (execpath && /npm-cli\.js$/.test(execpath) && fs.existsSync(execpath)) {
-		return { cmd: process.execPath, pre: [execpath] };
-	}
-	return { cmd: 'npm', pre: [] };
-}
-
-// Settings `npm run` exports from the calling project that must not leak into
-// nested npm commands run in other folders.
-function cleanNpmEnv(extra = {}) {
-	const env = { ...process.env };
-	for (const k of Object.keys(env)) {
-		if (
-			/^npm_(config_(legacy_peer_deps|strict_peer_deps|force|omit|include|production|local_prefix|prefix|global_prefix|call|save|package_lock|workspaces?|global|location|dry_run)|package_.*|lifecycle_.*|command)$/i.test(
-				k,
-			)
-		)
-			delete env[k];
-	}
-	return {
-		...env,
-		npm_config_update_notifier: 'false',
-		npm_config_fund: 'false',
-		npm_config_audit: 'false',
-		...extra,
-	};
-}
-
 function tail(text, n = 30) {
 	return String(text).split('\n').filter(Boolean).slice(-n).join('\n');
 }
 
-/** `npm run build` in the repository root. */
+/**
+ * `npm run build` in the repository root.
+ * @param {{ print?: (s: string) => void }} [opts]
+ */
 async function buildPackage({ print = () => {} } = {}) {
-	const npm = npmCmd();
+	const npm = npmCommand();
 	print('Building the package (npm run build)');
 	const r = await run(npm.cmd, [...npm.pre, 'run', 'build'], {
 		cwd: REPO_ROOT,
-		env: cleanNpmEnv(),
+		env: npmEnv(),
 		timeoutMs: 10 * 60_000,
 	});
 	if (r.code !== 0)
@@ -115,6 +90,8 @@ function builtFiles() {
 /**
  * `npm pack` the built package into `destDir` (a temp folder by default).
  * Uses $E2E_PACKAGE_TGZ when set (tools/scripts/e2e.js packs once for all tests).
+ * @param {{ destDir?: string, print?: (s: string) => void }} [opts]
+ * @returns {Promise<string>} the tarball's path
  */
 async function packPackage({ destDir, print = () => {} } = {}) {
 	if (process.env.E2E_PACKAGE_TGZ && fs.existsSync(process.env.E2E_PACKAGE_TGZ))
@@ -127,7 +104,7 @@ async function packPackage({ destDir, print = () => {} } = {}) {
 	}
 	const dest = destDir || makeTempDir('n8n-jelou-pack-');
 	fs.mkdirSync(dest, { recursive: true });
-	const npm = npmCmd();
+	const npm = npmCommand();
 	print('Packing the package (npm pack)');
 	// --ignore-scripts: the package has no pack-time scripts; dist/ is built already.
 	const r = await run(
@@ -135,7 +112,7 @@ async function packPackage({ destDir, print = () => {} } = {}) {
 		[...npm.pre, 'pack', '--json', '--ignore-scripts', '--pack-destination', dest],
 		{
 			cwd: REPO_ROOT,
-			env: cleanNpmEnv(),
+			env: npmEnv(),
 			timeoutMs: 120_000,
 		},
 	);
@@ -167,7 +144,7 @@ async function installPackageIntoUserFolder(userFolder, tgz) {
 			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n',
 		);
 	}
-	const npm = npmCmd();
+	const npm = npmCommand();
 	// --legacy-peer-deps: otherwise npm adds the peer n8n-workflow@latest; n8n
 	// resolves n8n-workflow to its own copy at run time.
 	const r = await run(
@@ -183,7 +160,7 @@ async function installPackageIntoUserFolder(userFolder, tgz) {
 			'--no-package-lock',
 			tgz,
 		],
-		{ cwd: nodesDir, env: cleanNpmEnv(), timeoutMs: 180_000 },
+		{ cwd: nodesDir, env: npmEnv(), timeoutMs: 180_000 },
 	);
 	if (r.code !== 0)
 		throw new Error(
@@ -234,6 +211,13 @@ function nodeRawItems(runResult, nodeName, outputIndex = 0) {
 	return (runs[0].data?.main || [])[outputIndex] || [];
 }
 
+/**
+ * One HTTP request; `body` other than a string is sent as JSON. Resolves whatever the status.
+ * @param {string} method
+ * @param {string} url
+ * @param {{ body?: unknown, headers?: Record<string, string>, timeoutMs?: number }} [opts]
+ * @returns {Promise<HttpAnswer>}
+ */
 function httpRequest(method, url, { body, headers = {}, timeoutMs = 10_000 } = {}) {
 	return new Promise((resolve, reject) => {
 		const data =
@@ -250,20 +234,11 @@ function httpRequest(method, url, { body, headers = {}, timeoutMs = 10_000 } = {
 				},
 				timeout: timeoutMs,
 			},
-			(res) => {
-				const chunks = [];
-				res.on('data', (c) => chunks.push(c));
-				res.on('end', () => {
-					const text = Buffer.concat(chunks).toString('utf8');
-					let json;
-					try {
-						json = JSON.parse(text);
-					} catch {
-						/* not JSON */
-					}
-					resolve({ status: res.statusCode, headers: res.headers, text, json });
-				});
-			},
+			(res) =>
+				readBody(res).then(
+					({ text, json }) => resolve({ status: res.statusCode, headers: res.headers, text, json }),
+					reject,
+				),
 		);
 		req.on('timeout', () =>
 			req.destroy(new Error(`timeout after ${timeoutMs} ms: ${method} ${url}`)),
@@ -274,6 +249,15 @@ function httpRequest(method, url, { body, headers = {}, timeoutMs = 10_000 } = {
 	});
 }
 
+/**
+ * @typedef {object} HttpAnswer
+ * @property {number} status
+ * @property {import('node:http').IncomingHttpHeaders} headers
+ * @property {string} text
+ * @property {any} json  the body parsed as JSON, undefined when it is not JSON
+ */
+
+/** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 class N8nInstance {
@@ -293,8 +277,13 @@ class N8nInstance {
 		this.logTo = opts.logTo; // optional stream for server output
 	}
 
-	/** The environment for every n8n command (see the project's runtime notes). */
+	/**
+	 * The environment for every n8n command (see the project's runtime notes).
+	 * @param {Record<string, string>} [extra]
+	 * @returns {Record<string, string>}
+	 */
 	env(extra = {}) {
+		/** @type {Record<string, string>} */
 		const env = {};
 		for (const [k, v] of Object.entries(process.env)) {
 			// Nothing from the caller's n8n/DB setup, never N8N_CUSTOM_EXTENSIONS
@@ -332,6 +321,10 @@ class N8nInstance {
 		return env;
 	}
 
+	/**
+	 * @param {string[]} args
+	 * @param {{ timeoutMs?: number, env?: Record<string, string> }} [opts]
+	 */
 	async cli(args, { timeoutMs = 180_000, env = {} } = {}) {
 		const runEnv = this.env(env);
 		if (this.runtime.line === 2 && !env.N8N_RUNNERS_BROKER_PORT) {
@@ -410,6 +403,7 @@ class N8nInstance {
 	 * Start `n8n start` on 127.0.0.1:<port> and wait until its REST API answers.
 	 * Resolves { url, port, child }. Output goes to `logFile` (if given) and to
 	 * the transcript.
+	 * @param {{ port?: number, timeoutMs?: number, logFile?: string, env?: Record<string, string> }} [opts]
 	 */
 	async startServer({ port, timeoutMs = 180_000, logFile, env = {} } = {}) {
 		if (this.server) throw new Error('n8n server already running');
@@ -662,4 +656,5 @@ module.exports = {
 	makeTempDir,
 	httpRequest,
 	sleep,
+	tail,
 };

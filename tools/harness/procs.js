@@ -185,14 +185,23 @@ function watchdogEnv(env = process.env) {
 }
 
 /**
+ * @typedef {{ code: number | null, signal: NodeJS.Signals | null, error?: Error }} Exit
+ * @typedef {import('node:child_process').ChildProcessWithoutNullStreams & { done: Promise<Exit> }} TrackedChild
+ */
+
+/**
  * Spawn a tracked child in its own process group.
  * Returns the ChildProcess; `child.done` is a promise of { code, signal }.
+ * @param {string} cmd
+ * @param {readonly string[]} args
+ * @param {import('node:child_process').SpawnOptions & { name?: string, watchdog?: boolean }} [opts]
+ * @returns {TrackedChild}
  */
 function spawnTracked(cmd, args, opts = {}) {
 	installHooks();
 	const { name = cmd, watchdog = true, ...spawnOpts } = opts;
 	if (watchdog) spawnOpts.env = watchdogEnv(spawnOpts.env || process.env);
-	const child = spawn(cmd, args, { ...spawnOpts, detached: true });
+	const child = /** @type {TrackedChild} */ (spawn(cmd, args, { ...spawnOpts, detached: true }));
 	child.done = new Promise((resolve) => {
 		child.once('error', (error) => {
 			if (child.pid) live.delete(child.pid);
@@ -242,6 +251,12 @@ async function stopAll(graceMs = 5000) {
  * Run a command to completion, collecting stdout/stderr.
  * Options: timeoutMs (kills the group), onStdout/onStderr (chunk callbacks),
  * input (string written to stdin), plus spawn options (cwd, env).
+ * @param {string} cmd
+ * @param {readonly string[]} args
+ * @param {import('node:child_process').SpawnOptions & { name?: string, watchdog?: boolean,
+ *   timeoutMs?: number, onStdout?: (chunk: Buffer) => void, onStderr?: (chunk: Buffer) => void,
+ *   input?: string }} [opts]
+ * @returns {Promise<Exit & { timedOut: boolean, ms: number, stdout: string, stderr: string }>}
  */
 function run(cmd, args, opts = {}) {
 	const { timeoutMs = 0, onStdout, onStderr, input, ...spawnOpts } = opts;

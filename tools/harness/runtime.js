@@ -92,7 +92,12 @@ function isInstalled(line) {
 const NPM_ENV_DENY =
 	/^npm_(config_(legacy_peer_deps|strict_peer_deps|force|omit|include|production|local_prefix|prefix|global_prefix|ignore_scripts|call|nodedir|save|save_.*|package_lock|package_lock_only|workspaces?|include_workspace_root|dry_run|global|location)|package_.*|lifecycle_.*|command)$/i;
 
-function npmEnv(rt, extra = {}) {
+/**
+ * This environment without the calling project's npm settings, for npm commands run in other
+ * folders (the runtimes, the packed package's install, tools/e2e/ui), plus `extra`.
+ * @param {Record<string, string>} [extra]
+ */
+function npmEnv(extra = {}) {
 	const env = { ...process.env };
 	for (const k of Object.keys(env)) if (NPM_ENV_DENY.test(k)) delete env[k];
 	Object.assign(env, extra);
@@ -102,8 +107,8 @@ function npmEnv(rt, extra = {}) {
 	return env;
 }
 
+/** The npm that runs us when started via `npm run`, else the one on PATH. */
 function npmCommand() {
-	// Use the npm that runs us when started via `npm run`, else the one on PATH.
 	const execpath = process.env.npm_execpath;
 	if (execpath && /npm-cli\.js$/.test(execpath) && fs.existsSync(execpath)) {
 		return { cmd: process.execPath, pre: [execpath] };
@@ -202,7 +207,7 @@ async function ensureInstalled(line, opts = {}) {
 			],
 			{
 				cwd: rt.dir,
-				env: npmEnv(rt),
+				env: npmEnv(),
 				onStdout: onOut,
 				onStderr: onOut,
 				timeoutMs: opts.timeoutMs ?? 25 * 60_000,
@@ -229,7 +234,7 @@ async function ensureInstalled(line, opts = {}) {
 			print(
 				`Compiling sqlite3 for Node ${rt.usesBundledNode ? rt.nodeVersion : process.version} (70-100 s)`,
 			);
-			const env = npmEnv(rt, { PATH: rt.pathEnv });
+			const env = npmEnv({ PATH: rt.pathEnv });
 			if (rt.nodeDir) env.npm_config_nodedir = rt.nodeDir;
 			const rebuild = await run(
 				npm.cmd,
@@ -280,4 +285,12 @@ async function ensureInstalled(line, opts = {}) {
 	}
 }
 
-module.exports = { REPO_ROOT, RUNTIMES, getRuntime, isInstalled, ensureInstalled };
+module.exports = {
+	REPO_ROOT,
+	RUNTIMES,
+	getRuntime,
+	isInstalled,
+	ensureInstalled,
+	npmEnv,
+	npmCommand,
+};

@@ -9,11 +9,16 @@ const { NODE_TYPE, CREDENTIAL_TYPE, PACKAGE_NAME } = require('./n8n');
 
 const TRIGGER_TYPE = `${PACKAGE_NAME}.jelouTrigger`;
 
+/** @typedef {{ id: string, name: string }} Credential  what a node needs of a credential */
+
 const FIXTURES = path.join(__dirname, '..', 'e2e', 'fixtures');
 
 /**
  * A jelouApi credential for `n8n import:credentials` (data is encrypted on import).
  * `signingSecret` and `messagingBaseUrl` are needed by Message → Send and the Jelou Trigger.
+ * @param {{ id: string, name: string, authType: string, baseUrl: string, apiKey?: string,
+ *   clientId?: string, clientSecret?: string, projectId?: string, signingSecret?: string,
+ *   messagingBaseUrl?: string }} fields
  */
 function jelouCredential({
 	id,
@@ -27,6 +32,7 @@ function jelouCredential({
 	signingSecret,
 	messagingBaseUrl,
 }) {
+	/** @type {Record<string, string>} */
 	const data =
 		authType === 'basic'
 			? { authType: 'basic', clientId, clientSecret, baseUrl }
@@ -70,6 +76,10 @@ function idsCode(ids, { name = 'Conversation IDs', position = [220, 0] } = {}) {
 	};
 }
 
+/**
+ * @param {{ name?: string, credential: Credential, projectId?: string, conversationId?: string,
+ *   simplify?: boolean, continueOnFail?: boolean, position?: number[] }} opts
+ */
 function jelouGet({
 	name = 'Jelou',
 	credential,
@@ -79,17 +89,13 @@ function jelouGet({
 	continueOnFail = false,
 	position = [440, 0],
 }) {
-	const node = {
-		id: nodeId(name),
+	return jelouNode({
 		name,
-		type: NODE_TYPE,
-		typeVersion: 1,
+		credential,
 		position,
+		continueOnFail,
 		parameters: { resource: 'conversation', operation: 'get', projectId, conversationId, simplify },
-		credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
-	};
-	if (continueOnFail) node.onError = 'continueRegularOutput';
-	return node;
+	});
 }
 
 /** IF node (v2.2): `{{ $json.state }}` equals `closed` → output 0, else output 1. */
@@ -140,8 +146,11 @@ function chain(...names) {
 /**
  * Any Jelou node: `parameters` as the editor stores them (resource, operation, fields,
  * additionalFields, options). `continueOnFail` sets On Error → Continue (regular output).
+ * @param {{ name: string, credential: Credential, parameters: Record<string, any>,
+ *   position?: number[], continueOnFail?: boolean }} opts
  */
 function jelouNode({ name, credential, parameters, position = [440, 0], continueOnFail = false }) {
+	/** @type {Record<string, any>} */
 	const node = {
 		id: nodeId(name),
 		name,
@@ -159,8 +168,10 @@ function jelouNode({ name, credential, parameters, position = [440, 0], continue
  * HTTP Request node (v4.2, in 1.123 and 2.41) that calls one of the sandbox's control routes
  * (`/__sandbox/config`, `/__sandbox/integration`, ...) once, whatever its input: it lets one
  * workflow run several scenarios that need different sandbox faults, in a fixed order.
+ * @param {{ name: string, url: string, method?: string, body?: unknown, position?: number[] }} opts
  */
 function sandboxControl({ name, url, method = 'POST', body, position = [0, 0] }) {
+	/** @type {Record<string, unknown>} */
 	const parameters = { method, url, options: {} };
 	if (body !== undefined) {
 		Object.assign(parameters, {
@@ -183,6 +194,8 @@ function sandboxControl({ name, url, method = 'POST', body, position = [0, 0] })
 /**
  * Jelou Trigger node; `webhookId` fixes its production URL: /webhook/<webhookId>/jelou.
  * `registration` ({ projectId }) turns on "Register Webhook in Jelou" for that project.
+ * @param {{ name?: string, credential: Credential, webhookId: string, events?: string[],
+ *   options?: Record<string, unknown>, position?: number[], registration?: { projectId: string } }} opts
  */
 function jelouTrigger({
 	name = 'Jelou Trigger',
@@ -193,6 +206,7 @@ function jelouTrigger({
 	position = [0, 0],
 	registration,
 }) {
+	/** @type {Record<string, unknown>} */
 	const parameters = { events };
 	if (registration)
 		Object.assign(parameters, { registerWebhook: true, projectId: registration.projectId });
@@ -240,7 +254,11 @@ function workflow({ id, name, nodes, connections }) {
 	};
 }
 
-/** Manual Trigger → Code(ids) → Jelou Get. */
+/**
+ * Manual Trigger → Code(ids) → Jelou Get.
+ * @param {{ id: string, name: string, ids: string[], credential: Credential, simplify?: boolean,
+ *   continueOnFail?: boolean, projectId?: string }} opts
+ */
 function getWorkflow({
 	id,
 	name,

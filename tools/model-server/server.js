@@ -16,24 +16,32 @@
 
 const fs = require('node:fs');
 const { startModelServer } = require('./lib/model-server');
+const { parseArgs } = require('../harness/args');
 
 module.exports = { startModelServer };
 
+const USAGE =
+	'Usage: node tools/model-server/server.js [--port 8788] [--scripts file.json] [--api-key K]';
+const OPTIONS = {
+	'--port': { key: 'port', parse: Number },
+	'--api-key': { key: 'apiKey' },
+	'--scripts': {
+		key: 'scripts',
+		parse: (/** @type {string} */ file) => JSON.parse(fs.readFileSync(file, 'utf8')),
+	},
+};
+
+/** @param {readonly string[]} argv */
 async function main(argv) {
-	const opts = { port: 8788 };
-	for (let i = 0; i < argv.length; i++) {
-		const [flag, inline] = argv[i].split(/=(.*)/s);
-		const value = () => (inline !== undefined ? inline : argv[++i]);
-		if (flag === '--port') opts.port = Number(value());
-		else if (flag === '--api-key') opts.apiKey = value();
-		else if (flag === '--scripts') opts.scripts = JSON.parse(fs.readFileSync(value(), 'utf8'));
-		else {
-			console.error(
-				`unknown option ${flag}\nUsage: node tools/model-server/server.js [--port 8788] [--scripts file.json] [--api-key K]`,
-			);
-			process.exit(2);
-		}
+	let opts;
+	try {
+		opts = parseArgs(argv, { options: OPTIONS, defaults: { port: 8788 } });
+	} catch (err) {
+		if (!(err instanceof TypeError)) throw err;
+		console.error(`${err.message}\n${USAGE}`);
+		process.exit(2);
 	}
+	if (opts.help) return console.log(USAGE);
 	const server = await startModelServer(opts);
 	console.log(
 		`Model server on ${server.baseUrl} (scripts: ${[...server.scripts.keys()].join(', ') || 'none; PUT /__model/scripts/<model>'})`,

@@ -3,6 +3,7 @@
 // Its command line only takes a published name (it checks the npm provenance, downloads the
 // tarball and the GitHub source the provenance names); the analysis is the part that runs here.
 import { createRequire } from 'node:module';
+import { stripVTControlCharacters } from 'node:util';
 
 const SCANNER = '@n8n/scan-community-package';
 
@@ -39,7 +40,7 @@ export async function analyze(scanner, dir, patterns) {
 	const result = await scanner.analyzePackage(dir, patterns);
 	const rules = new Set();
 	// One line per finding, the rule id last; colours, if any, stripped for reading only.
-	const plain = (result.details ?? '').replace(/\x1b\[[0-9;]*m/g, '');
+	const plain = stripVTControlCharacters(result.details ?? '');
 	for (const m of plain.matchAll(/^\s+\d+:\d+\s+error\s+.*\s(\S+)$/gm)) rules.add(m[1]);
 	return {
 		passed: result.passed,

@@ -44,6 +44,7 @@ const {
 	stop,
 	watchParent,
 } = require('../harness/procs');
+const { parseArgs, headerUsage } = require('../harness/args');
 
 const LOCAL_DIR = path.join(REPO_ROOT, '.n8n-local');
 const SANDBOX = {
@@ -53,22 +54,14 @@ const SANDBOX = {
 	projectId: 'demo-project',
 };
 
-function parseArgs(argv) {
-	const out = { line: '1', port: 5678, sandboxPort: 8787, build: true, reset: false };
-	for (let i = 0; i < argv.length; i++) {
-		const [flag, inline] = argv[i].split(/=(.*)/s);
-		const value = () => (inline !== undefined ? inline : argv[++i]);
-		if (flag === '--n8n') out.line = value();
-		else if (flag === '--port') out.port = Number(value());
-		else if (flag === '--sandbox-port') out.sandboxPort = Number(value());
-		else if (flag === '--no-build') out.build = false;
-		else if (flag === '--reset') out.reset = true;
-		else if (flag === '--fake-n8n') out.fake = true;
-		else if (flag === '--help' || flag === '-h') out.help = true;
-		else throw new Error(`unknown option ${argv[i]} (try --help)`);
-	}
-	return out;
-}
+const OPTIONS = {
+	'--n8n': { key: 'line' },
+	'--port': { key: 'port', parse: Number },
+	'--sandbox-port': { key: 'sandboxPort', parse: Number },
+	'--no-build': { key: 'build', flag: true, value: false },
+	'--reset': { key: 'reset', flag: true },
+	'--fake-n8n': { key: 'fake', flag: true },
+};
 
 const say = (s) => console.log(`[start] ${s}`);
 
@@ -100,16 +93,17 @@ function readJson(file) {
 }
 
 async function main() {
-	const args = parseArgs(process.argv.slice(2));
+	let args;
+	try {
+		args = parseArgs(process.argv.slice(2), {
+			options: OPTIONS,
+			defaults: { line: '1', port: 5678, sandboxPort: 8787, build: true, reset: false },
+		});
+	} catch (e) {
+		throw new Error(`${e.message} (try --help)`);
+	}
 	if (args.help) {
-		console.log(
-			fs
-				.readFileSync(__filename, 'utf8')
-				.split('\n')
-				.slice(2, 20)
-				.map((l) => l.replace(/^\/\/ ?/, ''))
-				.join('\n'),
-		);
+		console.log(headerUsage(__filename));
 		return;
 	}
 	installHooks({ uncaught: true });

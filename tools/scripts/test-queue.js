@@ -6,6 +6,7 @@
 //   node tools/scripts/test-queue.js               both lines: n8n 1.123.50 (Node 20) and 2.41.1 (Node 24)
 //   node tools/scripts/test-queue.js --n8n 1       one line only (also --n8n 2)
 //   node tools/scripts/test-queue.js --no-build    test the existing dist/ as it is
+//   node tools/scripts/test-queue.js --help        this text
 //   anything else (e.g. --test-name-pattern=Trigger) goes to `node --test`
 //
 // Steps: install Debian's redis-server and postgresql when missing (apt-get update once, then
@@ -14,47 +15,28 @@
 // starts its own Redis, PostgreSQL, sandbox and n8n processes and stops them at the end, on
 // failure and on Ctrl-C (process groups, see tools/harness/procs.js). E2E_KEEP=1 keeps temp folders.
 
-const fs = require('node:fs');
 const path = require('node:path');
 
-const { ensureInstalled, getRuntime, isInstalled, REPO_ROOT } = require('../harness/runtime');
-const { buildPackage, packPackage, makeTempDir } = require('../harness/n8n');
-const { runNodeTests } = require('../harness/node-test');
+const { REPO_ROOT } = require('../harness/runtime');
 const { installHooks, isStopping } = require('../harness/procs');
+const { parseArgs, headerUsage } = require('../harness/args');
+const { secs } = require('../harness/stages');
+const testRun = require('../harness/test-run');
 const { ensureDebianPackages } = require('../e2e/queue/infra');
 
-function parseArgs(argv) {
-	const out = { lines: [], build: true, passthrough: [] };
-	for (let i = 0; i < argv.length; i++) {
-		const a = argv[i];
-		if (a === '--n8n') out.lines.push(argv[++i]);
-		else if (a.startsWith('--n8n=')) out.lines.push(a.slice(6));
-		else if (a === '--no-build') out.build = false;
-		else out.passthrough.push(a);
-	}
-	if (out.lines.length === 0) out.lines = ['1', '2'];
-	out.lines = [...new Set(out.lines.map((l) => String(getRuntime(l).line)))];
-	return out;
-}
-
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
-
 async function main() {
-	const args = parseArgs(process.argv.slice(2));
+	const args = parseArgs(process.argv.slice(2), {
+		options: testRun.RUNNER_OPTIONS,
+		defaults: testRun.RUNNER_DEFAULTS,
+		unknown: 'passthrough',
+	});
+	if (args.help) return process.stdout.write(headerUsage(__filename));
+	const lines = testRun.n8nLines(args.lines, ['1', '2']);
 	installHooks({ uncaught: true });
-	const t0 = Date.now();
-	const timings = [];
-	const phase = async (name, fn) => {
-		const s = Date.now();
-		try {
-			return await fn();
-		} finally {
-			timings.push([name, Date.now() - s]);
-		}
-	};
-	const say = (s) => console.log(`[queue] ${s}`);
+	const runner = testRun.createRunner('[queue]');
+	const { timer, say } = runner;
 
-	const apt = await phase('apt-get (redis-server, postgresql)', () =>
+	const apt = await timer.stage('apt-get (redis-server, postgresql)', () =>
 		ensureDebianPackages({ print: say }),
 	);
 	say(
@@ -62,44 +44,13 @@ async function main() {
 			? `installed ${apt.installed.join(', ')} (update ${secs(apt.updateMs)}, install ${secs(apt.installMs)})`
 			: 'redis-server and postgresql already installed',
 	);
-	if (args.build) await phase('build', () => buildPackage({ print: say }));
-	const packDir = makeTempDir('n8n-jelou-pack-');
-	const tgz = await phase('pack', () => packPackage({ destDir: packDir, print: say }));
-	say(`package: ${path.basename(tgz)}`);
-
+	const tgz = await runner.buildAndPack(args.build);
 	const env = { ...process.env, E2E_PACKAGE_TGZ: tgz };
-	const missing = args.lines.filter((l) => !isInstalled(l));
-	for (const l of args.lines)
-		if (!missing.includes(l)) say(`${getRuntime(l).name} already installed`);
-	if (missing.length) {
-		await phase(`install n8n runtime(s) ${missing.join(', ')}`, () =>
-			Promise.all(
-				missing.map(async (l) => {
-					try {
-						await ensureInstalled(l);
-					} catch (e) {
-						if (isStopping()) return;
-						env[`E2E_INSTALL_ERROR_${l}`] = e.message;
-						console.error(
-							`[queue] ERROR: ${getRuntime(l).name} could not be installed; its tests will fail.\n${e.message}`,
-						);
-					}
-				}),
-			),
-		);
-	}
-
-	const files = args.lines.map((l) =>
+	await runner.installMissingRuntimes(lines, env);
+	const files = lines.map((l) =>
 		path.join(REPO_ROOT, 'tools', 'e2e', 'queue', `n8n-${l}.queue.test.js`),
 	);
-	for (const f of files) if (!fs.existsSync(f)) throw new Error(`missing test file ${f}`);
-	say(`running: node --test ${files.map((f) => path.relative(REPO_ROOT, f)).join(' ')}`);
-	const code = await phase('node --test', () => runNodeTests(files, args.passthrough, env));
-	fs.rmSync(packDir, { recursive: true, force: true });
-	console.log(
-		`[queue] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(Date.now() - t0)}`,
-	);
-	process.exit(code);
+	runner.finish(await runner.runTestFiles(files, args.passthrough, env));
 }
 
 main().catch((e) => {

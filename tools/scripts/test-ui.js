@@ -7,6 +7,7 @@
 //   node tools/scripts/test-ui.js --no-build   test the existing dist/ as it is
 //   node tools/scripts/test-ui.js --update-screenshots   write n8n 1.x's screenshots to docs/screenshots/
 //                                        (otherwise they go to a temporary folder, printed at the end)
+//   node tools/scripts/test-ui.js --help       this text
 //   anything else (e.g. --test-reporter=spec) goes to `node --test`
 //
 // Steps: Debian's chromium (apt-get install -y chromium when /usr/bin/chromium
@@ -19,61 +20,22 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { ensureInstalled, getRuntime, REPO_ROOT } = require('../harness/runtime');
-const { buildPackage, packPackage, makeTempDir } = require('../harness/n8n');
-const { runNodeTests } = require('../harness/node-test');
+const { REPO_ROOT, npmEnv, npmCommand } = require('../harness/runtime');
+const { tail } = require('../harness/n8n');
 const { installHooks, isStopping, run } = require('../harness/procs');
+const { parseArgs, headerUsage } = require('../harness/args');
+const testRun = require('../harness/test-run');
 
 const UI_DIR = path.join(REPO_ROOT, 'tools', 'e2e', 'ui');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const say = (s) => console.log(`[test:ui] ${s}`);
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const TAG = '[test:ui]';
+/** @param {string} s */
+const say = (s) => console.log(`${TAG} ${s}`);
 
-function parseArgs(argv) {
-	const out = { lines: [], build: true, updateScreenshots: false, passthrough: [] };
-	for (let i = 0; i < argv.length; i++) {
-		const a = argv[i];
-		if (a === '--n8n') out.lines.push(argv[++i]);
-		else if (a.startsWith('--n8n=')) out.lines.push(a.slice(6));
-		else if (a === '--no-build') out.build = false;
-		else if (a === '--update-screenshots') out.updateScreenshots = true;
-		else out.passthrough.push(a);
-	}
-	if (out.lines.length === 0) out.lines = ['1'];
-	out.lines = [...new Set(out.lines.map((l) => String(getRuntime(l).line)))];
-	return out;
-}
-
-function tail(text, n = 25) {
-	return String(text).split('\n').filter(Boolean).slice(-n).join('\n');
-}
-
-// Settings `npm run` exports from this project must not redirect the nested
-// install in tools/e2e/ui (npm_config_local_prefix would install into the root).
-function cleanNpmEnv() {
-	const env = { ...process.env };
-	for (const k of Object.keys(env)) {
-		if (
-			/^npm_(config_(local_prefix|prefix|global_prefix|call|save|save_.*|package_lock|package_lock_only|workspaces?|include_workspace_root|global|location|dry_run|ignore_scripts)|package_.*|lifecycle_.*|command)$/i.test(
-				k,
-			)
-		)
-			delete env[k];
-	}
-	return {
-		...env,
-		npm_config_update_notifier: 'false',
-		npm_config_fund: 'false',
-		npm_config_audit: 'false',
-	};
-}
-
-function npmCmd() {
-	const execpath = process.env.npm_execpath;
-	if (execpath && /npm-cli\.js$/.test(execpath) && fs.existsSync(execpath))
-		return { cmd: process.execPath, pre: [execpath] };
-	return { cmd: 'npm', pre: [] };
-}
+const OPTIONS = {
+	...testRun.RUNNER_OPTIONS,
+	'--update-screenshots': { key: 'updateScreenshots', flag: true },
+};
 
 async function ensureChromium() {
 	if (fs.existsSync(CHROMIUM)) return say(`chromium: ${CHROMIUM}`);
@@ -118,11 +80,11 @@ async function ensurePlaywright() {
 	say(
 		`playwright-core ${want} ${have ? `(found ${have})` : 'missing'}: npm ci in tools/e2e/ui (lockfile; no browser download)`,
 	);
-	const npm = npmCmd();
+	const npm = npmCommand();
 	// npm ci: exactly the committed lockfile, which it never rewrites.
 	const r = await run(npm.cmd, [...npm.pre, 'ci', '--no-audit', '--no-fund'], {
 		cwd: UI_DIR,
-		env: { ...cleanNpmEnv(), PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+		env: { ...npmEnv(), PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
 		timeoutMs: 10 * 60_000,
 	});
 	if (r.code !== 0 || !fs.existsSync(installedPj)) {
@@ -133,60 +95,39 @@ async function ensurePlaywright() {
 }
 
 async function main() {
-	const args = parseArgs(process.argv.slice(2));
+	const args = parseArgs(process.argv.slice(2), {
+		options: OPTIONS,
+		defaults: { ...testRun.RUNNER_DEFAULTS, updateScreenshots: false },
+		unknown: 'passthrough',
+	});
+	if (args.help) return process.stdout.write(headerUsage(__filename));
+	const lines = testRun.n8nLines(args.lines, ['1']);
 	installHooks({ uncaught: true });
-	const t0 = Date.now();
-	const timings = [];
-	const phase = async (name, fn) => {
-		const s = Date.now();
-		try {
-			return await fn();
-		} finally {
-			timings.push([name, Date.now() - s]);
-		}
-	};
+	const runner = testRun.createRunner(TAG);
 
-	await phase('chromium', ensureChromium);
-	await phase('playwright-core', ensurePlaywright);
-	const env = { ...process.env, UI_N8N_LINES: args.lines.join(',') };
+	await runner.timer.stage('chromium', ensureChromium);
+	await runner.timer.stage('playwright-core', ensurePlaywright);
+	/** @type {NodeJS.ProcessEnv} */
+	const env = { ...process.env, UI_N8N_LINES: lines.join(',') };
 	// The committed screenshots change only when asked to.
 	if (!args.updateScreenshots && !env.UI_SCREENSHOT_DIR) {
 		env.UI_SCREENSHOT_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-jelou-ui-screenshots-'));
 	}
-	await phase('n8n runtime', async () => {
-		for (const l of args.lines) {
-			try {
-				const r = await ensureInstalled(l);
-				if (!r.installed) say(`${getRuntime(l).name} already installed`);
-			} catch (e) {
-				if (isStopping()) return;
-				env[`E2E_INSTALL_ERROR_${l}`] = e.message;
-				console.error(
-					`[test:ui] ERROR: ${getRuntime(l).name} could not be installed; its test will fail.\n${e.message}`,
-				);
-			}
-		}
-	});
-	if (args.build) await phase('build', () => buildPackage({ print: say }));
-	const packDir = makeTempDir('n8n-jelou-ui-pack-');
-	const tgz = await phase('pack', () => packPackage({ destDir: packDir, print: say }));
-	env.E2E_PACKAGE_TGZ = tgz;
-	say(`package: ${path.basename(tgz)}`);
+	await runner.installMissingRuntimes(lines, env, { parallel: false, tests: 'its test' });
+	env.E2E_PACKAGE_TGZ = await runner.buildAndPack(args.build, 'n8n-jelou-ui-pack-');
 
-	const file = path.join(UI_DIR, 'editor.test.js');
-	say(`running: node --test ${path.relative(REPO_ROOT, file)}`);
-	const code = await phase('node --test', () => runNodeTests([file], args.passthrough, env));
-	fs.rmSync(packDir, { recursive: true, force: true });
-	if (args.lines.includes('1')) {
+	const code = await runner.runTestFiles(
+		[path.join(UI_DIR, 'editor.test.js')],
+		args.passthrough,
+		env,
+	);
+	if (lines.includes('1')) {
 		const where = args.updateScreenshots
 			? 'docs/screenshots/ (updated)'
 			: `${env.UI_SCREENSHOT_DIR} (--update-screenshots writes docs/screenshots/)`;
 		say(`screenshots of n8n 1.x: ${where}`);
 	}
-	console.log(
-		`[test:ui] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join(', ')}; total ${secs(Date.now() - t0)}`,
-	);
-	process.exit(code);
+	runner.finish(code);
 }
 
 main().catch((e) => {

@@ -49,6 +49,10 @@ function directAnswer(req, apiKey) {
 		: undefined;
 }
 
+/**
+ * @param {string} upstreamUrl
+ * @param {{ apiKey?: string }} [opts]
+ */
 async function startFront(upstreamUrl, { apiKey } = {}) {
 	const upstream = new URL(upstreamUrl);
 	// At most 256 connections to the sandbox: 10,000 requests at once (HTTP Request at its
@@ -159,8 +163,8 @@ async function startFront(upstreamUrl, { apiKey } = {}) {
 		});
 	});
 	server.keepAliveTimeout = 5000;
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address();
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
 
 	return {
 		url: `http://127.0.0.1:${port}`,

@@ -44,11 +44,15 @@ function nodeWarnings(text) {
 
 /**
  * @param {object} o
- * @param {object} o.exec       executeMeasured() result
- * @param {object} o.sandbox    sandbox stats for this run
+ * @param {string} o.label      the row's name in the report
+ * @param {string} o.kind       'jelou' or 'http'
  * @param {number} o.n          items
+ * @param {string} [o.concurrencyText]  how the row's concurrency reads in the report
  * @param {number} o.idealMs    the physical limit for this run
- * @param {'jelou'|'http'} o.kind
+ * @param {string} [o.idealText]  how that limit reads in the report
+ * @param {any} o.exec          executeMeasured() result
+ * @param {any} o.sandbox       sandbox stats for this run
+ * @returns {Record<string, any>} the row (the bench adds the repetition, the load and more)
  */
 function makeRow({ label, kind, n, concurrencyText, idealMs, idealText, exec, sandbox }) {
 	const run = nodeRun(exec.result);

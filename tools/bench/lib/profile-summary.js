@@ -11,14 +11,22 @@
 
 const fs = require('node:fs');
 
-function parseArgs(argv) {
-	const out = { top: 30, match: '', window: '' };
-	for (let i = 0; i < argv.length; i++) {
-		if (argv[i] === '--top') out.top = Number(argv[++i]);
-		else if (argv[i] === '--match') out.match = argv[++i];
-		else if (argv[i] === '--window') out.window = argv[++i];
-		else out.file = argv[i];
-	}
+const { parseArgs } = require('../../harness/args');
+
+const OPTIONS = {
+	'--top': { key: 'top', parse: Number },
+	'--match': { key: 'match' },
+	'--window': { key: 'window' },
+};
+
+/** @param {readonly string[]} argv */
+function parseProfileArgs(argv) {
+	const out = parseArgs(argv, {
+		options: OPTIONS,
+		defaults: { top: 30, match: '', window: '' },
+		unknown: 'positional',
+	});
+	out.file = out.positional.at(-1);
 	if (!out.file)
 		throw new TypeError('usage: profile-summary.js <file.cpuprofile> [--top N] [--match text]');
 	return out;
@@ -89,7 +97,7 @@ function summarise(profile, windowText) {
 }
 
 function main() {
-	const args = parseArgs(process.argv.slice(2));
+	const args = parseProfileArgs(process.argv.slice(2));
 	const { fns, pkgs, total } = summarise(
 		JSON.parse(fs.readFileSync(args.file, 'utf8')),
 		args.window,

@@ -295,6 +295,10 @@ function inflightChart(lr, rows) {
 	});
 }
 
+/**
+ * @param {any} lr  one n8n line's results
+ * @param {{ chartDir?: string }} [opts]
+ */
 function renderLine(lr, { chartDir } = {}) {
 	const rows = lr.runs.map(summarize);
 	const out = [];

@@ -6,6 +6,12 @@ const path = require('node:path');
 const { spawnTracked, stop } = require('../../harness/procs');
 const { pinned } = require('./cores');
 
+/**
+ * The sandbox (and with `front`, the bench front before it) in a child process pinned to its own
+ * core, driven over IPC.
+ * @param {Record<string, any>} [options]
+ * @param {{ timeoutMs?: number }} [opts]
+ */
 async function startSandboxProcess(options = {}, { timeoutMs = 20_000 } = {}) {
 	const [cmd, args] = pinned('server', process.execPath, [
 		path.join(__dirname, 'sandbox-proc.js'),
@@ -17,13 +23,14 @@ async function startSandboxProcess(options = {}, { timeoutMs = 20_000 } = {}) {
 	});
 	const pending = new Map();
 	let seq = 0;
+	/** @type {any} what the sandbox process announced: url, baseUrl, apiKey, projectId, … */
 	let info;
 	const ready = new Promise((resolve, reject) => {
 		const timer = setTimeout(
 			() => reject(new Error(`the sandbox did not start within ${timeoutMs} ms`)),
 			timeoutMs,
 		);
-		child.on('message', (msg) => {
+		child.on('message', (/** @type {any} */ msg) => {
 			if (msg && msg.ready) {
 				clearTimeout(timer);
 				info = msg;

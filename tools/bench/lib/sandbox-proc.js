@@ -95,7 +95,7 @@ async function main() {
 		};
 	};
 
-	process.on('message', async (msg) => {
+	process.on('message', async (/** @type {any} */ msg) => {
 		const reply = (payload) => process.send && process.send({ id: msg.id, ...payload });
 		try {
 			if (front && msg.cmd === 'configure') reply({ result: front.configure(msg.config) });

@@ -25,6 +25,8 @@ const fmt = (v) =>
  * @param {string} o.yLabel
  * @param {Array<{name: string, points: Array<[number, number]>, step?: boolean, dashed?: boolean, markers?: boolean}>} o.series
  * @param {Array<{y: number, name: string}>} [o.hlines] horizontal reference lines
+ * @param {number} [o.width]
+ * @param {number} [o.height]
  */
 function lineChart({ title, xLabel, yLabel, series, hlines = [], width = 760, height = 400 }) {
 	const m = { left: 64, right: 16, top: 36, bottom: 48 };

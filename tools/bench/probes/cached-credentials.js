@@ -23,11 +23,14 @@ const { startSandboxProcess } = require('../lib/sandbox-client');
 const { executeMeasured } = require('../lib/n8n-exec');
 const { jelouWorkflow } = require('../lib/workflows');
 const { makeRow } = require('../lib/measure');
+const { parseArgs, list, headerUsage } = require('../../harness/args');
 
-function arg(name, fallback) {
-	const i = process.argv.indexOf(name);
-	return i === -1 ? fallback : process.argv[i + 1];
-}
+const OPTIONS = {
+	'--n': { key: 'n', parse: Number },
+	'--latency': { key: 'latency', parse: Number },
+	'--n8n': { key: 'line' },
+	'--concurrency': { key: 'concurrencies', parse: list(Number) },
+};
 
 async function patchedCopy(tgz, dir) {
 	const work = path.join(dir, 'patched');
@@ -56,11 +59,13 @@ async function patchedCopy(tgz, dir) {
 }
 
 async function main() {
+	const { n, latency, concurrencies, ...args } = parseArgs(process.argv.slice(2), {
+		options: OPTIONS,
+		defaults: { n: 1000, latency: 50, line: '1', concurrencies: [1, 10, 25, 50] },
+	});
+	if (args.help) return process.stdout.write(headerUsage(__filename));
 	installHooks({ uncaught: true });
-	const n = Number(arg('--n', 1000));
-	const latency = Number(arg('--latency', 50));
-	const line = getRuntime(arg('--n8n', '1')).line;
-	const concurrencies = String(arg('--concurrency', '1,10,25,50')).split(',').map(Number);
+	const line = getRuntime(args.line).line;
 	await ensureInstalled(line);
 	const dir = makeTempDir('n8n-jelou-probe-');
 	const sb = await startSandboxProcess({ latencyMs: latency });

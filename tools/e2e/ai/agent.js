@@ -60,6 +60,15 @@ const FROM_AI = {
 	closingMessage: 'The last message the end user gets',
 };
 
+/** The Jelou tool's Conversation → Get, with the conversation id filled by the model. */
+const GET_PARAMETERS = {
+	resource: 'conversation',
+	operation: 'get',
+	projectId: PROJECT,
+	conversationId: fromAi('conversationId', FROM_AI.conversationId),
+	options: {},
+};
+
 // What the model received as each tool's parameters (JSON schema from $fromAI).
 const schemaOf = (...keys) => ({
 	properties: Object.fromEntries(keys.map((k) => [k, { type: 'string', description: FROM_AI[k] }])),
@@ -106,13 +115,7 @@ function workflows(ctx) {
 			name: TOOLS.get,
 			credential,
 			typeVersion: TOOL_VERSION,
-			parameters: {
-				resource: 'conversation',
-				operation: 'get',
-				projectId: PROJECT,
-				conversationId: fromAi('conversationId', FROM_AI.conversationId),
-				options: {},
-			},
+			parameters: GET_PARAMETERS,
 		}),
 		ai.jelouTool({
 			name: TOOLS.send,
@@ -335,4 +338,13 @@ function define(ctx) {
 	});
 }
 
-module.exports = { workflows, define, MODELS, GET_STEPS, SIMPLIFIED_CLOSED, fromAi, FROM_AI };
+module.exports = {
+	workflows,
+	define,
+	MODELS,
+	GET_STEPS,
+	GET_PARAMETERS,
+	SIMPLIFIED_CLOSED,
+	fromAi,
+	FROM_AI,
+};

@@ -114,6 +114,7 @@ function modelSawError(modelRequests, model) {
 		`${model}: one tool call, one tool result, then the final answer`,
 	);
 	const { output } = reqs[1].request.toolResults[0];
+	/** @type {any} */
 	let parsed;
 	assert.doesNotThrow(() => (parsed = JSON.parse(output)), `JSON: ${output.slice(0, 300)}`);
 	assert.ok(Array.isArray(parsed) && parsed.length === 1, `one item: ${output.slice(0, 300)}`);

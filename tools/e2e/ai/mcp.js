@@ -4,7 +4,6 @@
 // HTTP over loopback) lists the tools and calls the Jelou tool.
 
 const assert = require('node:assert/strict');
-const { test } = require('node:test');
 
 const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
 const {
@@ -73,12 +72,9 @@ async function connect(url) {
 }
 
 function define(ctx) {
-	test(
+	ctx.serverTest(
 		'MCP Server Trigger: a real MCP client lists the Jelou tool and calls it; the sandbox saw the GET, the client got the conversation',
-		{ timeout: 5 * 60_000 },
-		async () => {
-			ctx.requireSetup();
-			const { server, rest } = await ctx.serverSession();
+		async ({ server, rest }) => {
 			await rest.activateWorkflow(WF_MCP);
 			const url = `${server.url}/mcp/${mcpPath(ctx)}`;
 			const client = await connect(url);
@@ -102,8 +98,11 @@ function define(ctx) {
 					arguments: { conversationId: CLOSED },
 				});
 				assert.notEqual(result.isError, true, JSON.stringify(result).slice(0, 500));
-				const texts = result.content.filter((c) => c.type === 'text').map((c) => c.text);
-				assert.equal(texts.length, 1, JSON.stringify(result.content).slice(0, 500));
+				// The SDK also types the protocol's older result form ({ toolResult }); n8n answers with
+				// `content`, which the assertions below would fail without.
+				const content = /** @type {Array<{ type: string, text?: string }>} */ (result.content);
+				const texts = content.filter((c) => c.type === 'text').map((c) => c.text);
+				assert.equal(texts.length, 1, JSON.stringify(content).slice(0, 500));
 				assert.deepStrictEqual(JSON.parse(texts[0]), [EXPECTED_RAW[CLOSED]]);
 				assert.deepStrictEqual(
 					ctx.sb.requests.map((r) => `${r.method} ${r.path} ${r.status} ${r.auth}`),

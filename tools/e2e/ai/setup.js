@@ -48,7 +48,10 @@ async function setup(ctx) {
 	};
 
 	/** ctx.execute, plus the requests the model server received during the run. */
-	ctx.executeAi = async (id, { prepare } = {}) => {
+	ctx.executeAi = async (
+		/** @type {string} */ id,
+		/** @type {{ prepare?: () => Promise<void> }} */ { prepare } = {},
+	) => {
 		const from = model.requests.length;
 		const run = await ctx.execute(id, {
 			prepare: async () => {

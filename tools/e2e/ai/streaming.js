@@ -5,13 +5,12 @@
 // caller of the webhook.
 
 const assert = require('node:assert/strict');
-const { test } = require('node:test');
 
 const ai = require('../../harness/ai-workflows');
 const wf = require('../../harness/workflows');
 const { httpRequest } = require('../../harness/n8n');
-const { PROJECT, waitFor } = require('../features/setup');
-const { GET_STEPS, SIMPLIFIED_CLOSED, fromAi, FROM_AI } = require('./agent');
+const { waitFor } = require('../features/setup');
+const { GET_STEPS, GET_PARAMETERS, SIMPLIFIED_CLOSED } = require('./agent');
 const { addScripts } = require('./setup');
 
 const WF_STREAM = 'JelouE2eAiStream1';
@@ -55,13 +54,7 @@ function workflows(ctx) {
 						name: TOOL,
 						credential: ctx.creds.key,
 						typeVersion: 2,
-						parameters: {
-							resource: 'conversation',
-							operation: 'get',
-							projectId: PROJECT,
-							conversationId: fromAi('conversationId', FROM_AI.conversationId),
-							options: {},
-						},
+						parameters: GET_PARAMETERS,
 					}),
 				],
 			},
@@ -84,12 +77,9 @@ function streamedParts(text) {
 }
 
 function define(ctx) {
-	test(
+	ctx.serverTest(
 		'Webhook (streaming) → AI Agent: n8n asks the model server for streamed answers, calls the Jelou tool, and streams the answer back',
-		{ timeout: 5 * 60_000 },
-		async () => {
-			ctx.requireSetup();
-			const { server, rest } = await ctx.serverSession();
+		async ({ server, rest }) => {
 			await rest.activateWorkflow(WF_STREAM);
 			const url = `${server.url}/webhook/${hookPath(ctx)}`;
 			ctx.sb.reset();

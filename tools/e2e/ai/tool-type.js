@@ -4,7 +4,6 @@
 // and Message are shown, nothing of Integration.
 
 const assert = require('node:assert/strict');
-const { test } = require('node:test');
 
 const { JELOU_TOOL_TYPE } = require('../../harness/ai-workflows');
 
@@ -22,12 +21,9 @@ const forResources = (property) =>
 	property.displayOptions && property.displayOptions.show && property.displayOptions.show.resource;
 
 function define(ctx) {
-	test(
+	ctx.serverTest(
 		'the editor’s Jelou Tool offers Conversation and Message only: no Integration resource, operation or field is shown in it',
-		{ timeout: 5 * 60_000 },
-		async () => {
-			ctx.requireSetup();
-			const { rest } = await ctx.serverSession();
+		async ({ rest }) => {
 			const tools = (await rest.nodeTypes()).filter((t) => t.name === JELOU_TOOL_TYPE);
 			assert.ok(tools.length >= 1, `the editor lists ${JELOU_TOOL_TYPE}`);
 			for (const tool of tools) {

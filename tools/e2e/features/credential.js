@@ -4,17 +4,13 @@
 // integration.
 
 const assert = require('node:assert/strict');
-const { test } = require('node:test');
 
 const { PROJECT } = require('./setup');
 
 function define(ctx) {
-	test(
+	ctx.serverTest(
 		'the editor lists the node and the credential Test works for both schemes',
-		{ timeout: 5 * 60_000 },
-		async () => {
-			ctx.requireSetup();
-			const { rest } = await ctx.serverSession();
+		async ({ rest }) => {
 			const jelouTypes = (await rest.nodeTypes()).filter(
 				(t) => t.name && t.name.startsWith('n8n-nodes-jelou.'),
 			);
@@ -63,12 +59,9 @@ function define(ctx) {
 		},
 	);
 
-	test(
+	ctx.serverTest(
 		'the credential Test in the running server: a valid key on a project without an integration passes and says so; a wrong key and a wrong client secret fail with our own messages',
-		{ timeout: 5 * 60_000 },
-		async () => {
-			ctx.requireSetup();
-			const { rest } = await ctx.serverSession();
+		async ({ rest }) => {
 			const { sb } = ctx;
 			const testCred = async (cred) => {
 				const r = await rest.request('POST', '/rest/credentials/test', {

@@ -77,6 +77,8 @@ function define(ctx) {
 		/**
 		 * The README's edits, the editor's import (or, with `editor: false`, the file saved as it
 		 * is), activation; resolves the copy with its Production URL.
+		 * @param {any} example
+		 * @param {{ otherCredentials?: any[], editor?: boolean }} [opts]
 		 */
 		async function importAndActivate(example, { otherCredentials, editor = true } = {}) {
 			const { server, rest } = await ctx.serverSession();

@@ -10,7 +10,6 @@
 //    one over a live integration.
 
 const assert = require('node:assert/strict');
-const { test } = require('node:test');
 
 const { httpRequest } = require('../../harness/n8n');
 const wf = require('../../harness/workflows');
@@ -154,12 +153,9 @@ function define(ctx) {
 		assert.equal(latest.status, 'success', `${what}: execution ${latest.id} is ${latest.status}`);
 	}
 
-	test(
+	ctx.serverTest(
 		"Register Webhook in Jelou, project with an integration: activation PATCHes it to the trigger (never POST), events pass with the credential's signing secret, deactivation PATCHes the previous URL and auth type back; the secret never changes",
-		{ timeout: 5 * 60_000 },
-		async () => {
-			ctx.requireSetup();
-			const { server, rest } = await ctx.serverSession();
+		async ({ server, rest }) => {
 			const { sb, secrets } = ctx;
 			const webhookId = hookIds(ctx).existing;
 			sb.reset();
@@ -236,12 +232,9 @@ function define(ctx) {
 		},
 	);
 
-	test(
+	ctx.serverTest(
 		'Register Webhook in Jelou, project without an integration: activation POSTs one (events pass with its new secret), activating again or restarting n8n creates none over it, deactivation DELETEs it: no integration left',
-		{ timeout: 5 * 60_000 },
-		async () => {
-			ctx.requireSetup();
-			const { server, rest } = await ctx.serverSession();
+		async ({ server, rest }) => {
 			const { sb, secrets } = ctx;
 			const webhookId = hookIds(ctx).created;
 			sb.reset();
@@ -331,12 +324,9 @@ function define(ctx) {
 		},
 	);
 
-	test(
+	ctx.serverTest(
 		'Register Webhook in Jelou: when Jelou fails, activation fails with a clear error and Jelou is left as it was',
-		{ timeout: 5 * 60_000 },
-		async () => {
-			ctx.requireSetup();
-			const { server, rest } = await ctx.serverSession();
+		async ({ server, rest }) => {
 			const { sb } = ctx;
 			sb.reset();
 			sb.clearIntegration();

@@ -11,7 +11,7 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const path = require('node:path');
-const { before } = require('node:test');
+const { before, test } = require('node:test');
 const { performance } = require('node:perf_hooks');
 
 const { ensureInstalled, REPO_ROOT } = require('../../harness/runtime');
@@ -81,7 +81,10 @@ function createContext(rt, features) {
 	};
 
 	/** Run one workflow with a clean request log (`prepare` runs after the reset). */
-	ctx.execute = async (id, { prepare } = {}) => {
+	ctx.execute = async (
+		/** @type {string} */ id,
+		/** @type {{ prepare?: () => Promise<void> }} */ { prepare } = {},
+	) => {
 		const { sb, n8n } = ctx;
 		sb.reset();
 		ctx.seen.length = 0;
@@ -140,8 +143,20 @@ function createContext(rt, features) {
 		return session;
 	};
 	/**
+	 * A server-mode test: once the setup succeeded, `fn` gets the shared n8n server and its
+	 * logged-in REST client.
+	 * @param {string} title
+	 * @param {(session: { server: any, rest: any }) => Promise<void>} fn
+	 */
+	ctx.serverTest = (title, fn) =>
+		test(title, { timeout: 5 * 60_000 }, async () => {
+			ctx.requireSetup();
+			await fn(await ctx.serverSession());
+		});
+	/**
 	 * Stop n8n and start it again on the same port (active workflows are registered again),
 	 * optionally with more environment variables (e.g. another binary data mode).
+	 * @param {Record<string, string>} [env]
 	 */
 	ctx.restartServer = async (env) => {
 		const { server } = await ctx.serverSession();

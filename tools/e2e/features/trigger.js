@@ -3,7 +3,6 @@
 // sandbox's signed events.
 
 const assert = require('node:assert/strict');
-const { test } = require('node:test');
 
 const { httpRequest, sleep } = require('../../harness/n8n');
 const wf = require('../../harness/workflows');
@@ -34,12 +33,9 @@ function workflows(ctx) {
 }
 
 function define(ctx) {
-	test(
+	ctx.serverTest(
 		'Jelou Trigger (Conversation Closed), active: a signed close from the sandbox starts one execution with the event item; forged, replayed and unselected events start none',
-		{ timeout: 5 * 60_000 },
-		async () => {
-			ctx.requireSetup();
-			const { server, rest } = await ctx.serverSession();
+		async ({ server, rest }) => {
 			const hookUrl = `${server.url}/webhook/${ctx.triggerWebhookId}/jelou`;
 
 			// Activate at runtime, as the editor's toggle (1.x) / Publish (2.x) does, then wait

@@ -51,6 +51,7 @@ function tail(text, n = 20) {
  * Install Debian's redis-server and postgresql when their binaries are missing.
  * Resolves { installed: [...package names], ms, updateMs, installMs }.
  */
+/** @param {{ print?: (s: string) => void }} [opts] */
 async function ensureDebianPackages({ print = () => {} } = {}) {
 	const missing = [];
 	if (!findRedis()) missing.push('redis-server');

@@ -22,6 +22,7 @@ const { onCleanup, installHooks } = require('../../harness/procs');
 const infra = require('./infra');
 const { QueueCluster } = require('./cluster');
 const media = require('./media');
+const { stageTimer, secs } = require('../../harness/stages');
 
 const { startSandbox } = require(path.join(REPO_ROOT, 'tools', 'sandbox', 'server.js'));
 
@@ -87,8 +88,6 @@ function lineOf(id, name, nodes) {
 	return wf.workflow({ id, name, nodes, connections: wf.chain(...nodes.map((n) => n.name)) });
 }
 
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
-
 function defineQueueSuite(line) {
 	const rt = getRuntime(line);
 	const title = `queue mode: n8n ${rt.n8nVersion} (main + 2 workers + webhook processor, Redis, PostgreSQL)`;
@@ -106,15 +105,8 @@ function defineQueueSuite(line) {
 			authType: 'no_auth',
 			signingSecret: secrets.signingSecret,
 		};
-		const timings = [];
-		const timed = async (name, fn) => {
-			const t = Date.now();
-			try {
-				return await fn();
-			} finally {
-				timings.push([name, Date.now() - t]);
-			}
-		};
+		const timer = stageTimer();
+		const timed = timer.stage;
 		let sb;
 		let redis;
 		let pg;
@@ -200,7 +192,8 @@ function defineQueueSuite(line) {
 			onCleanup(() => redis.stop());
 			pg = await infra.startPostgres();
 			onCleanup(() => pg.stop());
-			timings.push(['postgres initdb', pg.initMs], ['postgres start', pg.startMs]);
+			timer.record('postgres initdb', pg.initMs);
+			timer.record('postgres start', pg.startMs);
 			const database = await pg.createDatabase(`n8n_queue_${line}`);
 
 			sb = await startSandbox({
@@ -363,7 +356,7 @@ function defineQueueSuite(line) {
 			if (pg) await pg.stop();
 			if (redis) await redis.stop();
 			console.log(
-				`[queue n8n-${line}] timings: ${timings.map(([n, ms]) => `${n} ${secs(ms)}`).join('; ')}`,
+				`[queue n8n-${line}] timings: ${timer.summary({ separator: '; ', total: false })}`,
 			);
 			if (cluster) {
 				const t = cluster.timings;

@@ -17,21 +17,16 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 
+const { parseArgs, headerUsage } = require('../../harness/args');
+const { CHROMIUM_ARGS } = require('./browser');
+
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-function parseArgs(argv) {
-	const out = {
-		line: '1',
-		out: path.join(REPO_ROOT, 'docs', 'screenshots', 'workflow.png'),
-		chromium: '/usr/bin/chromium',
-	};
-	for (let i = 0; i < argv.length; i++) {
-		if (argv[i] === '--n8n') out.line = argv[++i];
-		else if (argv[i] === '--out') out.out = path.resolve(argv[++i]);
-		else if (argv[i] === '--chromium') out.chromium = argv[++i];
-	}
-	return out;
-}
+const OPTIONS = {
+	'--n8n': { key: 'line' },
+	'--out': { key: 'out', parse: (/** @type {string} */ v) => path.resolve(v) },
+	'--chromium': { key: 'chromium' },
+};
 
 function startLocalN8n(line) {
 	return new Promise((resolve, reject) => {
@@ -71,7 +66,15 @@ async function stopChild(child) {
 }
 
 async function main() {
-	const args = parseArgs(process.argv.slice(2));
+	const args = parseArgs(process.argv.slice(2), {
+		options: OPTIONS,
+		defaults: {
+			line: '1',
+			out: path.join(REPO_ROOT, 'docs', 'screenshots', 'workflow.png'),
+			chromium: '/usr/bin/chromium',
+		},
+	});
+	if (args.help) return process.stdout.write(headerUsage(__filename));
 	const { chromium } = require('playwright-core');
 	const local = await startLocalN8n(args.line);
 	const base = new URL(local.url).origin;
@@ -82,16 +85,7 @@ async function main() {
 		browser = await chromium.launchPersistentContext(profile, {
 			executablePath: args.chromium,
 			headless: true,
-			args: [
-				'--headless',
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-			],
+			args: CHROMIUM_ARGS,
 			viewport: { width: 1440, height: 810 },
 			deviceScaleFactor: 1,
 		});

@@ -44,6 +44,7 @@ const tokensOf = (text) => Math.max(1, Math.ceil(String(text).length / 4));
  * Starts the server on 127.0.0.1. Options: `port` (0 = a free one), `apiKey` (when set, OpenAI
  * routes want `Authorization: Bearer <apiKey>`), `scripts` ({ [model]: script }, see
  * lib/script.js). Resolves { url, baseUrl, port, requests, scripts, setScript, reset, close }.
+ * @param {{ port?: number, apiKey?: string, scripts?: Record<string, any> }} [opts]
  */
 async function startModelServer({ port = 0, apiKey, scripts = {} } = {}) {
 	let seq = 0;
@@ -169,9 +170,9 @@ async function startModelServer({ port = 0, apiKey, scripts = {} } = {}) {
 	});
 	await new Promise((resolve, reject) => {
 		httpServer.once('error', reject);
-		httpServer.listen(port, HOST, resolve);
+		httpServer.listen(port, HOST, () => resolve(undefined));
 	});
-	server.port = httpServer.address().port;
+	server.port = /** @type {import('node:net').AddressInfo} */ (httpServer.address()).port;
 	server.url = `http://${HOST}:${server.port}`;
 	server.baseUrl = `${server.url}/v1`;
 	let closing;

@@ -119,10 +119,12 @@ function answer(script, request, nextId) {
 	const offered = request.tools.map((t) => t.name);
 	for (const call of step.calls) {
 		if (!offered.includes(call.name)) {
-			const err = new Error(
-				`Script "${script.name}", step ${index}, calls the tool "${call.name}", which the request does not offer (offered: ${offered.join(', ') || 'none'}).`,
+			const err = Object.assign(
+				new Error(
+					`Script "${script.name}", step ${index}, calls the tool "${call.name}", which the request does not offer (offered: ${offered.join(', ') || 'none'}).`,
+				),
+				{ status: 400 },
 			);
-			err.status = 400;
 			throw err;
 		}
 	}

@@ -74,7 +74,8 @@ describe('model server scripts', () => {
 	test('a script calling a tool the request does not offer fails with 400 and the offered names', () => {
 		assert.throws(
 			() => answer(SCRIPT, { tools: [{ name: 'Other' }], toolResults: [] }, () => 'id'),
-			(err) => err.status === 400 && /calls the tool "Get".*\(offered: Other\)/.test(err.message),
+			(/** @type {any} */ err) =>
+				err.status === 400 && /calls the tool "Get".*\(offered: Other\)/.test(err.message),
 		);
 	});
 });

@@ -223,7 +223,7 @@ describe('model server: models, errors and control routes', () => {
 		const res = await fetch(`${server.url}/v1/models`, {
 			headers: { authorization: `Bearer ${KEY}` },
 		});
-		const json = await res.json();
+		const json = /** @type {any} */ (await res.json());
 		assert.equal(json.object, 'list');
 		assert.ok(json.data.some((m) => m.id === 'get-state' && m.object === 'model'));
 	});
@@ -258,15 +258,15 @@ describe('model server: models, errors and control routes', () => {
 			messages: [{ role: 'user', content: 'hello' }],
 		});
 		assert.equal(said.json.choices[0].message.content, 'hi there');
-		const log = await (await fetch(`${server.url}/__model/requests`)).json();
+		const log = /** @type {any} */ (await (await fetch(`${server.url}/__model/requests`)).json());
 		assert.equal(log.at(-1).request.model, 'say-hi');
 		assert.ok(
 			log.every((r) => !r.path.startsWith('/__model')),
 			'control requests are not logged',
 		);
-		const cleared = await (
-			await fetch(`${server.url}/__model/requests`, { method: 'DELETE' })
-		).json();
+		const cleared = /** @type {any} */ (
+			await (await fetch(`${server.url}/__model/requests`, { method: 'DELETE' })).json()
+		);
 		assert.equal(cleared.cleared, log.length);
 		assert.equal(server.requests.length, 0);
 	});

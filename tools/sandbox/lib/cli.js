@@ -5,6 +5,7 @@
 const { isNonEmptyString, pick } = require('./util');
 const { HOST, RUNTIME_KEYS, normalizeRuntime } = require('./config');
 const { startSandbox } = require('./sandbox');
+const { parseArgs } = require('../../harness/args');
 
 const CLI_FLAGS = {
 	'--port': { key: 'port', env: 'JELOU_SANDBOX_PORT' },
@@ -32,34 +33,27 @@ const USAGE = `Usage: node tools/sandbox/server.js [options]
   --help                   show this help
 `;
 
+// The flags for the rig's one argument parser (tools/harness/args.js).
+const OPTIONS = {
+	...Object.fromEntries(Object.entries(CLI_FLAGS).map(([flag, { key }]) => [flag, { key }])),
+	'--quiet': { key: 'quiet', flag: true },
+};
+
+/**
+ * The sandbox's settings from the environment, then the command line (which wins).
+ * @param {readonly string[]} argv
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {Record<string, any>}
+ */
 function parseCli(argv, env) {
-	const out = { port: 8787, quiet: false };
-	for (const flag of Object.keys(CLI_FLAGS)) {
-		const { key, env: name } = CLI_FLAGS[flag];
-		if (env[name] !== undefined && env[name] !== '') out[key] = env[name];
+	/** @type {Record<string, any>} */
+	const defaults = { port: 8787, quiet: false };
+	for (const { key, env: name } of Object.values(CLI_FLAGS)) {
+		if (env[name] !== undefined && env[name] !== '') defaults[key] = env[name];
 	}
-	if (env.JELOU_SANDBOX_QUIET === '1' || env.JELOU_SANDBOX_QUIET === 'true') out.quiet = true;
-	for (let i = 0; i < argv.length; i++) {
-		let arg = argv[i];
-		if (arg === '--help' || arg === '-h') return { help: true };
-		if (arg === '--quiet') {
-			out.quiet = true;
-			continue;
-		}
-		let value;
-		const eq = arg.indexOf('=');
-		if (arg.startsWith('--') && eq !== -1) {
-			value = arg.slice(eq + 1);
-			arg = arg.slice(0, eq);
-		}
-		const spec = CLI_FLAGS[arg];
-		if (!spec) throw new TypeError(`unknown option ${arg}`);
-		if (value === undefined) {
-			if (i + 1 >= argv.length) throw new TypeError(`option ${arg} needs a value`);
-			value = argv[++i];
-		}
-		out[spec.key] = value;
-	}
+	if (env.JELOU_SANDBOX_QUIET === '1' || env.JELOU_SANDBOX_QUIET === 'true') defaults.quiet = true;
+	const out = parseArgs(argv, { options: OPTIONS, defaults });
+	if (out.help) return { help: true };
 	const port = Number(out.port);
 	if (String(out.port).trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
 		throw new TypeError('--port must be an integer between 0 and 65535');

@@ -1,6 +1,11 @@
 'use strict';
 
-// The event payloads Jelou sends to an integration's webhook (see shared/jelou-api.md).
+// The event payloads Jelou sends to an integration's webhook, in the two shapes Jelou's public docs
+// show (docs.jelou.ai, API section "External Support Panel"): `conversation.start` and
+// `conversation.close` carry `event`, `timestamp` (Unix ms) and `project_id` (the close event also
+// the reason and the message sent to the user; the docs list its fields only partly, so the rest
+// here is our reading); an end user's message comes in the `field` / `object` / `event_type` /
+// `value` envelope. What the Jelou Trigger reads from them: README.md, "Jelou Trigger".
 
 const { isPlainObject, randomHex } = require('./util');
 

@@ -80,6 +80,7 @@ function createHttpServer(ctx) {
 		};
 		pushCapped(ctx.requests, entry, ctx.opts.maxRequestLog);
 
+		/** @type {{ answer: any, event?: any }} */
 		let result;
 		const fault = ctx.faults.faultFor(started);
 		if (fault) result = { answer: fault };

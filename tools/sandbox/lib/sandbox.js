@@ -14,6 +14,7 @@ const { createHttpServer } = require('./http');
 const { createClock } = require('./clock');
 
 function createSandbox(options = {}) {
+	/** @type {Record<string, any>} */
 	const opts = { ...DEFAULTS };
 	for (const key of ['apiKey', 'clientId', 'clientSecret', 'projectId']) {
 		if (options[key] !== undefined) {
@@ -133,7 +134,7 @@ function createSandbox(options = {}) {
 			};
 			const onListening = () => {
 				server.removeListener('error', onError);
-				const actual = server.address().port;
+				const actual = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
 				sb.port = actual;
 				sb.url = `http://${HOST}:${actual}`;
 				sb.baseUrl = `${sb.url}/jelouapi/v1`;

@@ -76,6 +76,13 @@ function isHttpsUrl(value) {
 	}
 }
 
+/**
+ * `value` (a number, or a string of one) when it lies in the range, else a TypeError naming `name`.
+ * @param {string} name
+ * @param {unknown} value
+ * @param {{ min: number, max?: number, integer?: boolean }} range
+ * @returns {number}
+ */
 function checkNumber(name, value, { min, max, integer }) {
 	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof n !== 'number' || !Number.isFinite(n) || n < min || (max !== undefined && n > max)) {

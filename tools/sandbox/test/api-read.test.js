@@ -5,10 +5,20 @@
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startSandbox } = require('../server.js');
-const { apiKeyHeaders, basicHeaders, request, PROJECT } = require('./helpers.js');
+const {
+	apiKeyHeaders,
+	basicHeaders,
+	request,
+	PROJECT,
+	CONVERSATION_KEYS,
+} = require('./helpers.js');
 
 const CONV = `/external-support/${PROJECT}/conversations`;
 
+/**
+ * @param {any} json
+ * @param {{ code?: string, descriptionIncludes?: string }} [expected]
+ */
 function assertErrorBody(json, { code, descriptionIncludes } = {}) {
 	assert.equal(typeof json.message, 'string');
 	assert.equal(json.statusMessage, 'error');
@@ -58,7 +68,7 @@ describe('sandbox: auth and get conversation', () => {
 		// Also through the built-in fetch.
 		const c = await fetch(`${sb.baseUrl}${CONV}/conv-closed-001`, { headers: apiKeyHeaders });
 		assert.equal(c.status, 200);
-		assert.equal((await c.json()).status, 1);
+		assert.equal(/** @type {any} */ (await c.json()).status, 1);
 		assert.equal(sb.requests.at(-3).auth, 'api_key');
 		assert.equal(sb.requests.at(-2).auth, 'basic');
 	});
@@ -106,16 +116,7 @@ describe('sandbox: auth and get conversation', () => {
 		assert.equal(r.json.statusMessage, 'success');
 		assert.equal(r.json.status, 1);
 		const d = r.json.data;
-		assert.deepEqual(Object.keys(d), [
-			'_id',
-			'roomId',
-			'state',
-			'startAt',
-			'endAt',
-			'endedReason',
-			'User',
-			'Bot',
-		]);
+		assert.deepEqual(Object.keys(d), CONVERSATION_KEYS);
 		assert.deepEqual(Object.keys(d.User), ['id', 'names', 'referenceId', 'createdAt']);
 		assert.deepEqual(Object.keys(d.Bot), ['id', 'name', 'type']);
 		assert.equal(d.state, 'closed');

@@ -13,6 +13,7 @@ const {
 	sign,
 	startReceiver,
 	PROJECT,
+	CONVERSATION_KEYS,
 } = require('./helpers.js');
 
 const INTEGRATION = `/external-support/${PROJECT}`;
@@ -229,16 +230,7 @@ describe('sandbox: start and close conversation', () => {
 		assert.equal(closed.json.data._id, c2._id);
 		assert.equal(closed.json.data.state, 'closed');
 		assert.equal(closed.json.data.endedReason, 'closed_by_operator');
-		assert.deepEqual(Object.keys(closed.json.data), [
-			'_id',
-			'roomId',
-			'state',
-			'startAt',
-			'endAt',
-			'endedReason',
-			'User',
-			'Bot',
-		]);
+		assert.deepEqual(Object.keys(closed.json.data), CONVERSATION_KEYS);
 
 		const closed1 = await request(sb.baseUrl, 'POST', `${CONV}/close`, {
 			headers: apiKeyHeaders,
@@ -370,6 +362,7 @@ describe('sandbox: send message (messaging host, X-Jelou-Signature)', () => {
 	});
 
 	it('validates types and content (422)', async () => {
+		/** @type {Array<[Record<string, any>, string]>} */
 		const cases = [
 			[{ id: 'm', type: 'sticker', content: {} }, 'value.type'],
 			[{ id: 'm', type: 'text', content: {} }, 'value.content.body'],
@@ -537,11 +530,12 @@ describe('sandbox: webhook emission', () => {
 		assert.equal(log[0].status, 200);
 		assert.equal(log[0].event, 'conversation.start');
 		assert.equal(log[0].requestHeaders.authorization, 'Bearer [redacted]');
-		const viaHttp = await (await fetch(`${sb.url}/__sandbox/webhooks`)).json();
+		const viaHttp = /** @type {any} */ (await (await fetch(`${sb.url}/__sandbox/webhooks`)).json());
 		assert.equal(viaHttp.length, 2);
 	});
 
 	it('uses X-API-Key, Basic (base64 of user:pass or as given) and no auth per authType', async () => {
+		/** @type {Array<[string, string | undefined, (headers: Record<string, any>) => void]>} */
 		const expectations = [
 			['api_key', 'key-123', (h) => assert.equal(h['x-api-key'], 'key-123')],
 			[
@@ -563,12 +557,14 @@ describe('sandbox: webhook emission', () => {
 		for (const [authType, authorization, check] of expectations) {
 			receiver.received.length = 0;
 			const secret = await createIntegration(authType, authorization);
-			const out = await (
-				await fetch(`${sb.url}/__sandbox/emit`, {
-					method: 'POST',
-					body: JSON.stringify({ event: 'conversation.start' }),
-				})
-			).json();
+			const out = /** @type {any} */ (
+				await (
+					await fetch(`${sb.url}/__sandbox/emit`, {
+						method: 'POST',
+						body: JSON.stringify({ event: 'conversation.start' }),
+					})
+				).json()
+			);
 			assert.equal(out.status, 200);
 			const [req] = await receiver.waitFor(1);
 			check(req.headers);
@@ -588,7 +584,7 @@ describe('sandbox: webhook emission', () => {
 			}),
 		});
 		assert.equal(res.status, 200);
-		const out = await res.json();
+		const out = /** @type {any} */ (await res.json());
 		assert.equal(out.status, 202);
 		assert.equal(out.body, '{"ok":true}');
 		const [req] = await receiver.waitFor(1);

@@ -90,8 +90,8 @@ describe('sandbox CLI', () => {
 			{ headers: apiKeyHeaders },
 		);
 		assert.equal(res.status, 200);
-		assert.equal((await res.json()).data.state, 'closed');
-		const cfg = await (await fetch(`${base}/__sandbox/config`)).json();
+		assert.equal(/** @type {any} */ (await res.json()).data.state, 'closed');
+		const cfg = /** @type {any} */ (await (await fetch(`${base}/__sandbox/config`)).json());
 		assert.equal(cfg.rateLimit, 100);
 
 		child.kill('SIGINT');
@@ -123,8 +123,8 @@ describe('sandbox CLI', () => {
 
 	it('prints a clear error and exits 1 when the port is taken', async () => {
 		const blocker = http.createServer();
-		await new Promise((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-		const { port } = blocker.address();
+		await new Promise((resolve) => blocker.listen(0, '127.0.0.1', () => resolve(undefined)));
+		const { port } = /** @type {import('node:net').AddressInfo} */ (blocker.address());
 		try {
 			const { out, exited } = run(['--port', String(port)]);
 			const { code } = await withTimeout(exited, CHILD_DEADLINE_MS, 'exit on busy port');

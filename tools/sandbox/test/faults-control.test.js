@@ -16,7 +16,7 @@ async function control(sb, method, path, body) {
 		method,
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
-	return { status: res.status, json: await res.json() };
+	return { status: res.status, json: /** @type {any} */ (await res.json()) };
 }
 
 // The time-out turns a wait for a timer that never comes (`until`) into a failure, not a hang.
@@ -269,7 +269,7 @@ describe('sandbox: close', () => {
 						.get(`${sb.baseUrl}${GET_CONV}`, { agent, headers: apiKeyHeaders }, (res) =>
 							resolve(res.statusCode),
 						)
-						.on('error', (e) => resolve(e.code));
+						.on('error', (/** @type {NodeJS.ErrnoException} */ e) => resolve(e.code));
 				});
 				await until(() => clock.pending === 1);
 				await sb.close();
@@ -287,7 +287,10 @@ describe('sandbox: close', () => {
 	it('rejects with EADDRINUSE when the port is taken', async () => {
 		const a = await startSandbox();
 		try {
-			await assert.rejects(startSandbox({ port: a.port }), (err) => err.code === 'EADDRINUSE');
+			await assert.rejects(
+				startSandbox({ port: a.port }),
+				(/** @type {any} */ err) => err.code === 'EADDRINUSE',
+			);
 		} finally {
 			await a.close();
 		}

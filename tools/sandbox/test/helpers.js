@@ -5,12 +5,26 @@
 const http = require('node:http');
 const crypto = require('node:crypto');
 
+const { readBody } = require('../../harness/body');
+
 const API_KEY = 'sandbox-api-key';
 const CLIENT_ID = 'sandbox-client';
 const CLIENT_SECRET = 'sandbox-secret';
 const PROJECT = 'demo-project';
 
 const apiKeyHeaders = { 'x-api-key': API_KEY };
+
+/** The fields of a conversation, in the order Jelou's docs show them. */
+const CONVERSATION_KEYS = [
+	'_id',
+	'roomId',
+	'state',
+	'startAt',
+	'endAt',
+	'endedReason',
+	'User',
+	'Bot',
+];
 
 function basicHeaders(id = CLIENT_ID, secret = CLIENT_SECRET) {
 	return { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` };
@@ -23,6 +37,12 @@ function sign(secret, body) {
 /**
  * Raw HTTP request (the path is sent exactly as given, so encoded or malformed segments survive).
  * body: object (sent as JSON) or string/Buffer (sent as is).
+ * @param {string} baseUrl
+ * @param {string} method
+ * @param {string} path
+ * @param {{ headers?: Record<string, string>, body?: unknown }} [opts]
+ * @returns {Promise<{ status: number, headers: import('node:http').IncomingHttpHeaders,
+ *   text: string, json: any }>}
  */
 function request(baseUrl, method, path, { headers = {}, body } = {}) {
 	const u = new URL(baseUrl);
@@ -43,21 +63,11 @@ function request(baseUrl, method, path, { headers = {}, body } = {}) {
 				path: `${u.pathname.replace(/\/$/, '')}${path}`,
 				headers: h,
 			},
-			(res) => {
-				const chunks = [];
-				res.on('data', (c) => chunks.push(c));
-				res.on('end', () => {
-					const text = Buffer.concat(chunks).toString('utf8');
-					let json;
-					try {
-						json = JSON.parse(text);
-					} catch {
-						json = undefined;
-					}
-					resolve({ status: res.statusCode, headers: res.headers, text, json });
-				});
-				res.on('error', reject);
-			},
+			(res) =>
+				readBody(res).then(
+					({ text, json }) => resolve({ status: res.statusCode, headers: res.headers, text, json }),
+					reject,
+				),
 		);
 		req.on('error', reject);
 		req.end(payload);
@@ -83,11 +93,11 @@ async function startReceiver({ status = 200, responseBody = '{"ok":true}' } = {}
 			for (const w of waiters.splice(0)) w();
 		});
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
 	const receiver = {
 		status,
 		received,
-		url: `http://127.0.0.1:${server.address().port}/hook`,
+		url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/hook`,
 		// The deadline only turns a delivery that never comes into a clear error (not a hang); it is
 		// far beyond what a local delivery takes on a busy machine.
 		async waitFor(count, timeoutMs = 30000) {
@@ -158,13 +168,14 @@ async function until(condition) {
 /** A free TCP port on 127.0.0.1 (listen on 0, read it, close). */
 async function freePort() {
 	const s = http.createServer();
-	await new Promise((resolve) => s.listen(0, '127.0.0.1', resolve));
-	const { port } = s.address();
+	await new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(undefined)));
+	const { port } = /** @type {import('node:net').AddressInfo} */ (s.address());
 	await new Promise((resolve) => s.close(resolve));
 	return port;
 }
 
 module.exports = {
+	CONVERSATION_KEYS,
 	API_KEY,
 	CLIENT_ID,
 	CLIENT_SECRET,

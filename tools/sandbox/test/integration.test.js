@@ -16,6 +16,10 @@ const DELETED = {
 	statusMessage: 'success',
 	status: 1,
 };
+// The integration as Update, Get and the bare answers show it (no signing secret), and as the
+// bare Create answers it (with the secret, once).
+const VIEW_KEYS = ['id', 'brainId', 'webhookUrl', 'authType', 'createdAt', 'updatedAt'];
+const CREATED_KEYS = ['id', 'brainId', 'webhookUrl', 'authType', 'signingSecret', 'createdAt'];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const call = (sb, method, body, p = INTEGRATION) =>
@@ -33,6 +37,7 @@ describe('sandbox: integration Update and Delete (envelope answers)', () => {
 		sb.resetData();
 	});
 
+	/** @param {Record<string, unknown>} [body] */
 	async function create(
 		body = {
 			webhookUrl: 'https://panel.example.com/jelou',
@@ -54,14 +59,7 @@ describe('sandbox: integration Update and Delete (envelope answers)', () => {
 		assert.equal(r.json.status, 1);
 		assert.equal(r.json.statusMessage, 'success');
 		// The docs' Update data: the integration without its signing secret.
-		assert.deepEqual(Object.keys(r.json.data), [
-			'id',
-			'brainId',
-			'webhookUrl',
-			'authType',
-			'createdAt',
-			'updatedAt',
-		]);
+		assert.deepEqual(Object.keys(r.json.data), VIEW_KEYS);
 		assert.equal(r.json.data.id, before.id);
 		assert.equal(r.json.data.brainId, created.brainId);
 		assert.equal(r.json.data.webhookUrl, 'https://other.example.com/hook');
@@ -215,14 +213,7 @@ describe('sandbox: integration answers in the bare shape (integrationShape: "bar
 			authorization: 't-1',
 		});
 		assert.equal(created.status, 201);
-		assert.deepEqual(Object.keys(created.json), [
-			'id',
-			'brainId',
-			'webhookUrl',
-			'authType',
-			'signingSecret',
-			'createdAt',
-		]);
+		assert.deepEqual(Object.keys(created.json), CREATED_KEYS);
 		assert.match(created.json.signingSecret, /^[0-9a-f]{64}$/);
 		assert.equal(created.json.signingSecret, sb.integration.signingSecret);
 		assert.equal(created.json.id, sb.integration.id);
@@ -231,27 +222,13 @@ describe('sandbox: integration answers in the bare shape (integrationShape: "bar
 
 		const got = await call(sb, 'GET');
 		assert.equal(got.status, 200);
-		assert.deepEqual(Object.keys(got.json), [
-			'id',
-			'brainId',
-			'webhookUrl',
-			'authType',
-			'createdAt',
-			'updatedAt',
-		]);
+		assert.deepEqual(Object.keys(got.json), VIEW_KEYS);
 		assert.equal(got.json.id, created.json.id);
 		assert.ok(!got.text.includes(created.json.signingSecret));
 
 		const patched = await call(sb, 'PATCH', { webhookUrl: 'https://panel.example.com/v2' });
 		assert.equal(patched.status, 200);
-		assert.deepEqual(Object.keys(patched.json), [
-			'id',
-			'brainId',
-			'webhookUrl',
-			'authType',
-			'createdAt',
-			'updatedAt',
-		]);
+		assert.deepEqual(Object.keys(patched.json), VIEW_KEYS);
 		assert.equal(patched.json.webhookUrl, 'https://panel.example.com/v2');
 		assert.equal(sb.integration.signingSecret, created.json.signingSecret);
 
@@ -340,7 +317,9 @@ describe('sandbox CLI: --integration-shape and JELOU_SANDBOX_INTEGRATION_SHAPE',
 				await new Promise((r) => setTimeout(r, 20));
 			assert.ok(out.includes('Press Ctrl-C'), out);
 			return {
-				cfg: await (await fetch(`http://127.0.0.1:${port}/__sandbox/config`)).json(),
+				cfg: /** @type {any} */ (
+					await (await fetch(`http://127.0.0.1:${port}/__sandbox/config`)).json()
+				),
 				banner: out,
 			};
 		} finally {

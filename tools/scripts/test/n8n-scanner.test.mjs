@@ -48,16 +48,20 @@ function writePackage(name, { author, nodeCode }) {
 	return dir;
 }
 
+/**
+ * n8n's analysis of a package written by `writePackage`, with the patterns used on the tarball.
+ * @param {string} name
+ * @param {{ author: object, nodeCode: string }} fields
+ */
+const scanPackage = (name, fields) =>
+	analyze(scanner, writePackage(name, fields), TARBALL_PATTERNS);
+
 const CLEAN_CODE = '"use strict";\nexports.double = (n) => n * 2;\n';
 const WITH_EMAIL = { name: 'Demo Maintainer', email: 'maintainer@demo.dev' };
 const NO_EMAIL = { name: 'Demo Maintainer' };
 
 test('a clean package passes, in a release too', async () => {
-	const scan = await analyze(
-		scanner,
-		writePackage('clean', { author: WITH_EMAIL, nodeCode: CLEAN_CODE }),
-		TARBALL_PATTERNS,
-	);
+	const scan = await scanPackage('clean', { author: WITH_EMAIL, nodeCode: CLEAN_CODE });
 	assert.equal(scan.passed, true);
 	assert.deepEqual(scan.rules, []);
 	assert.deepEqual(verdict(scan, false), { ok: true, blocking: [], deferred: [] });
@@ -65,11 +69,7 @@ test('a clean package passes, in a release too', async () => {
 });
 
 test('no author email: the scanner says so; left to a maintainer, but a release fails', async () => {
-	const scan = await analyze(
-		scanner,
-		writePackage('no-email', { author: NO_EMAIL, nodeCode: CLEAN_CODE }),
-		TARBALL_PATTERNS,
-	);
+	const scan = await scanPackage('no-email', { author: NO_EMAIL, nodeCode: CLEAN_CODE });
 	assert.equal(scan.passed, false);
 	assert.deepEqual(scan.rules, [AUTHOR_RULE]);
 	assert.match(scan.details, /The "author" field must include a non-empty email/);
@@ -80,11 +80,7 @@ test('no author email: the scanner says so; left to a maintainer, but a release 
 
 test('any other finding blocks, also beside the author email', async () => {
 	const code = `${CLEAN_CODE}console.log('debug');\n`;
-	const scan = await analyze(
-		scanner,
-		writePackage('console', { author: NO_EMAIL, nodeCode: code }),
-		TARBALL_PATTERNS,
-	);
+	const scan = await scanPackage('console', { author: NO_EMAIL, nodeCode: code });
 	assert.equal(scan.passed, false);
 	assert.deepEqual([...scan.rules].sort(), [AUTHOR_RULE, 'no-console']);
 	assert.match(scan.details, /Demo\.node\.js\n\s+3:1\s+error\s+Unexpected console statement/);

@@ -15,19 +15,10 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
+const { freePort } = require('../../harness/n8n');
+
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const leftovers = new Set();
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.once('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address();
-			srv.close(() => resolve(port));
-		});
-	});
-}
 
 function portFree(port) {
 	return new Promise((resolve) => {
@@ -94,7 +85,9 @@ function describeProcess(pid) {
  */
 async function startTree({ terminal = false } = {}) {
 	const port = await freePort();
-	const sandboxPort = await freePort();
+	// The OS may hand out the port it just released again: the two must differ.
+	let sandboxPort = await freePort();
+	while (sandboxPort === port) sandboxPort = await freePort();
 	const npmArgs = [
 		'start',
 		'--',
@@ -152,7 +145,12 @@ async function waitGone(run, { pids, timeoutMs = 20_000 }) {
 	}
 }
 
-async function expectCleanStop(run, send, { exitCodes }) {
+/**
+ * @param {any} run
+ * @param {() => void} send
+ * @param {{ exitCodes?: Array<number | string> }} [opts]  when given, the exit code (or signal) must be one of them
+ */
+async function expectCleanStop(run, send, { exitCodes } = {}) {
 	const pids = [run.child.pid, ...run.tree];
 	assert.ok(
 		run.tree.length >= 3,
