@@ -13,7 +13,8 @@ const FIXTURES = path.join(__dirname, '..', 'e2e', 'fixtures');
 
 /**
  * A jelouApi credential for `n8n import:credentials` (data is encrypted on import).
- * `signingSecret` and `messagingBaseUrl` are needed by Message → Send and the Jelou Trigger.
+ * `signingSecret` and `messagingBaseUrl` are needed by Message → Send and the Jelou Trigger,
+ * `apiBaseUrl` by Message → Get Many (the chat history's host).
  */
 function jelouCredential({
 	id,
@@ -26,6 +27,7 @@ function jelouCredential({
 	projectId,
 	signingSecret,
 	messagingBaseUrl,
+	apiBaseUrl,
 }) {
 	const data =
 		authType === 'basic'
@@ -34,6 +36,7 @@ function jelouCredential({
 	if (projectId) data.projectId = projectId;
 	if (signingSecret) data.signingSecret = signingSecret;
 	if (messagingBaseUrl) data.messagingBaseUrl = messagingBaseUrl;
+	if (apiBaseUrl) data.apiBaseUrl = apiBaseUrl;
 	return { id, name, type: CREDENTIAL_TYPE, data };
 }
 
