@@ -9,6 +9,7 @@ import {
 } from '../../../../fixtures/jelou-history-docs';
 import {
 	TEST_API_KEY,
+	TOOL_NODE,
 	apiKeyCredentials,
 	basicCredentials,
 	expectNoSecrets,
@@ -16,24 +17,11 @@ import {
 	type ParamValue,
 } from '../../../../support/context';
 import { answerWithNockOnly } from '../../../../support/nock';
+import { API, PATH, historyParams } from './history';
 
-const API = 'https://api.jelou.ai';
-const PATH = '/v1/external/messages/history/bot-1';
 const node = new Jelou();
 
-function params(extra: Record<string, ParamValue> = {}): Record<string, ParamValue> {
-	return {
-		resource: 'message',
-		operation: 'getAll',
-		botId: 'bot-1',
-		returnAll: true,
-		filters: {},
-		simplify: true,
-		transcript: false,
-		options: { maxRetries: 0 },
-		...extra,
-	};
-}
+const params = (extra: Record<string, ParamValue> = {}) => historyParams({ simplify: true }, extra);
 
 async function failure(
 	options: Parameters<typeof runNode>[1],
@@ -80,14 +68,18 @@ describe('Message → Get Many: Jelou errors', () => {
 		expect(error.description).toContain('The Bot could not be found at the moment.');
 	});
 
-	it('retries a 429 (Retry-After) and goes on to the next page', async () => {
+	/** Page 1 of 2, full: 50 messages. */
+	const firstOfTwoPages = () =>
 		nock(API)
 			.get(PATH)
 			.query({ limit: '50', page: '1' })
 			.reply(200, {
 				pagination: { totalPages: 2 },
 				results: Array.from({ length: 50 }, () => DOC_HISTORY_MESSAGE),
-			})
+			});
+
+	it('retries a 429 (Retry-After) and goes on to the next page', async () => {
+		firstOfTwoPages()
 			.get(PATH)
 			.query({ limit: '50', page: '2' })
 			.reply(429, { message: 'Too many requests' }, { 'Retry-After': '0' })
@@ -103,16 +95,7 @@ describe('Message → Get Many: Jelou errors', () => {
 	});
 
 	it('a failure on a later page says which page', async () => {
-		nock(API)
-			.get(PATH)
-			.query({ limit: '50', page: '1' })
-			.reply(200, {
-				pagination: { totalPages: 2 },
-				results: Array.from({ length: 50 }, () => DOC_HISTORY_MESSAGE),
-			})
-			.get(PATH)
-			.query({ limit: '50', page: '2' })
-			.reply(500, { message: 'boom' });
+		firstOfTwoPages().get(PATH).query({ limit: '50', page: '2' }).reply(500, { message: 'boom' });
 		const error = await failure({ params: params() });
 		expect(error.message).toBe('Jelou failed to process the request (HTTP 500): boom');
 		expect(error.description).toContain('It happened on page 2 of the history.');
@@ -178,6 +161,25 @@ describe('Message → Get Many: bad input fails the item, naming the field, befo
 		expect(output[0].error).toBeDefined();
 		expect(output[2].error).toBeDefined();
 		expect(output[1].error).toBeUndefined();
+	});
+});
+
+describe('Message → Get Many as an AI Agent tool', () => {
+	it('returns the messages, and a 401 as { error, hint } with the Client ID and Secret hint', async () => {
+		nock(API)
+			.get(PATH)
+			.query(true)
+			.reply(200, { results: [DOC_HISTORY_MESSAGE] });
+		const ok = await runNode(node, { params: params(), node: TOOL_NODE });
+		expect(ok.output.map((item) => item.json.text)).toEqual(['Hello, welcome to Jelou']);
+
+		nock(API).get(PATH).query(true).reply(401, DOC_HISTORY_401);
+		const { output } = await runNode(node, { params: params(), node: TOOL_NODE });
+		expect(output).toHaveLength(1);
+		expect(output[0].json.error).toBe(
+			'Jelou rejected the credentials for the chat history (HTTP 401)',
+		);
+		expect(output[0].json.hint).toContain('Jelou documents Client ID and Secret (Basic)');
 	});
 });
 

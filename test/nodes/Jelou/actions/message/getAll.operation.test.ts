@@ -12,10 +12,9 @@ import {
 	type ParamValue,
 } from '../../../../support/context';
 import { answerWithNockOnly } from '../../../../support/nock';
+import { API, PATH, historyParams } from './history';
 
 /** The credentials carry no API Base URL (saved before the field existed): the default applies. */
-const API = 'https://api.jelou.ai';
-const PATH = '/v1/external/messages/history/bot-1';
 const node = new Jelou();
 
 /** Message `n` of a history: the end user writes the odd ones, the bot the even ones. */
@@ -50,19 +49,8 @@ function page(numbers: number[], pageNumber: number, totalPages: number, limit =
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
-function params(extra: Record<string, ParamValue> = {}): Record<string, ParamValue> {
-	return {
-		resource: 'message',
-		operation: 'getAll',
-		botId: 'bot-1',
-		returnAll: true,
-		filters: {},
-		simplify: false,
-		transcript: false,
-		options: { maxRetries: 0 },
-		...extra,
-	};
-}
+const params = (extra: Record<string, ParamValue> = {}) =>
+	historyParams({ simplify: false }, extra);
 
 /** Records the query of every request to the history path. */
 function historyScope(answers: Array<[number, unknown]>, queries: URLSearchParams[]) {
