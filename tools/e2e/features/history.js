@@ -110,7 +110,10 @@ function historyRequests(requests, clientId) {
 function define(ctx) {
 	const run = () => {
 		ctx.requireSetup();
-		return ctx.executeShared(WF_HISTORY, { prepare: () => ctx.sb.resetData() });
+		// No resetData: the history reads only data no other feature changes (user-bulk, user-001's
+		// conversation, an unknown bot), and the Integration tests after this one check the
+		// integration the operations run created.
+		return ctx.executeShared(WF_HISTORY);
 	};
 
 	test('Message → Get Many, Return All: every page of 50 up to totalPages, one item per message, Basic on the API host', async () => {
