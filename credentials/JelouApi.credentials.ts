@@ -12,6 +12,8 @@ export const DEFAULT_JELOU_BASE_URL = 'https://gateway.jelou.ai/jelouapi/v1';
 
 export const DEFAULT_JELOU_MESSAGING_URL = 'https://chatbot.jelou.ai/v1';
 
+export const DEFAULT_JELOU_API_URL = 'https://api.jelou.ai/v1';
+
 /**
  * Set by the transport on requests that Jelou authenticates by signature (sending a message to
  * the end user) instead of by API key: `authenticate` signs the body and sends no key, so the
@@ -121,6 +123,15 @@ export class JelouApi implements ICredentialType {
 			placeholder: DEFAULT_JELOU_MESSAGING_URL,
 			description:
 				'Root of the Jelou host that delivers your messages to end users (Message → Send). Change it only for another region, a proxy or a local sandbox.',
+		},
+		{
+			displayName: 'API Base URL',
+			name: 'apiBaseUrl',
+			type: 'string',
+			default: DEFAULT_JELOU_API_URL,
+			placeholder: DEFAULT_JELOU_API_URL,
+			description:
+				'Root of the Jelou API that serves the chat history (Message → Get Many). Jelou documents Client ID and Secret (Basic) for it. Change it only for another region, a proxy or a local sandbox.',
 		},
 	];
 

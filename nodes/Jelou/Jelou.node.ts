@@ -60,7 +60,7 @@ export class Jelou implements INodeType {
 		usableAsTool: {
 			replacements: {
 				description:
-					'Get, start and close the conversations Jelou hands over to your support team, and send messages to the end user',
+					'Get, start and close the conversations Jelou hands over to your support team, send messages to the end user and read the chat history',
 			},
 		},
 		inputs: [NodeConnectionTypes.Main],

@@ -36,6 +36,15 @@ describe('JelouApi credential', () => {
 		expect(byName.baseUrl.default).toBe('https://gateway.jelou.ai/jelouapi/v1');
 	});
 
+	it('has the three base URLs side by side, the API Base URL last with its documented default', () => {
+		const names = credential.properties.map((p) => p.name);
+		expect(names.slice(-3)).toEqual(['baseUrl', 'messagingBaseUrl', 'apiBaseUrl']);
+		const api = credential.properties.find((p) => p.name === 'apiBaseUrl');
+		expect(api?.default).toBe('https://api.jelou.ai/v1');
+		expect(api?.displayName).toBe('API Base URL');
+		expect(api?.displayOptions).toBeUndefined();
+	});
+
 	it('API key scheme: puts x-api-key on the wire and nothing else', async () => {
 		const seen = capture(nock('https://jelou.test').get('/x'), 200, {});
 		const options = await credential.authenticate(

@@ -20,6 +20,7 @@ const { createContext } = require('./features/setup');
 const conversation = require('./features/conversation');
 const faults = require('./features/faults');
 const operations = require('./features/operations');
+const history = require('./features/history');
 const integration = require('./features/integration');
 const credential = require('./features/credential');
 const trigger = require('./features/trigger');
@@ -38,6 +39,7 @@ function defineSuite(line) {
 			conversation,
 			faults,
 			operations,
+			history,
 			integration,
 			trigger,
 			registration,
@@ -59,6 +61,7 @@ function defineSuite(line) {
 		conversation.define(ctx);
 		faults.define(ctx);
 		operations.define(ctx);
+		history.define(ctx);
 		integration.define(ctx);
 
 		describe('server mode (n8n start, one server for these tests)', () => {

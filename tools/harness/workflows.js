@@ -15,10 +15,11 @@ const FIXTURES = path.join(__dirname, '..', 'e2e', 'fixtures');
 
 /**
  * A jelouApi credential for `n8n import:credentials` (data is encrypted on import).
- * `signingSecret` and `messagingBaseUrl` are needed by Message → Send and the Jelou Trigger.
+ * `signingSecret` and `messagingBaseUrl` are needed by Message → Send and the Jelou Trigger,
+ * `apiBaseUrl` by Message → Get Many (the chat history's host).
  * @param {{ id: string, name: string, authType: string, baseUrl: string, apiKey?: string,
  *   clientId?: string, clientSecret?: string, projectId?: string, signingSecret?: string,
- *   messagingBaseUrl?: string }} fields
+ *   messagingBaseUrl?: string, apiBaseUrl?: string }} fields
  */
 function jelouCredential({
 	id,
@@ -31,6 +32,7 @@ function jelouCredential({
 	projectId,
 	signingSecret,
 	messagingBaseUrl,
+	apiBaseUrl,
 }) {
 	/** @type {Record<string, string>} */
 	const data =
@@ -40,6 +42,7 @@ function jelouCredential({
 	if (projectId) data.projectId = projectId;
 	if (signingSecret) data.signingSecret = signingSecret;
 	if (messagingBaseUrl) data.messagingBaseUrl = messagingBaseUrl;
+	if (apiBaseUrl) data.apiBaseUrl = apiBaseUrl;
 	return { id, name, type: CREDENTIAL_TYPE, data };
 }
 

@@ -158,6 +158,8 @@ async function main() {
 		authType: 'apiKey',
 		apiKey: sb.apiKey,
 		baseUrl: sb.baseUrl,
+		// The sandbox's chat history too, so that Message → Get Many stays on loopback.
+		apiBaseUrl: sb.apiBaseUrl,
 		projectId: sb.projectId,
 	});
 	await n8n.importCredentials([cred]);

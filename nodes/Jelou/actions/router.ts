@@ -11,6 +11,7 @@ import * as integrationCreate from './integration/create.operation';
 import * as integrationDelete from './integration/delete.operation';
 import * as integrationGet from './integration/get.operation';
 import * as integrationUpdate from './integration/update.operation';
+import * as messageGetAll from './message/getAll.operation';
 import * as messageSend from './message/send.operation';
 
 /** Every operation of the node, keyed "resource:operation". */
@@ -19,6 +20,7 @@ export const operations: Record<string, OperationHandler> = {
 	'conversation:start': conversationStart.execute,
 	'conversation:close': conversationClose.execute,
 	'message:send': messageSend.execute,
+	'message:getAll': messageGetAll.execute,
 	'integration:get': integrationGet.execute,
 	'integration:create': integrationCreate.execute,
 	'integration:update': integrationUpdate.execute,
@@ -57,7 +59,7 @@ function notForTools(ctx: IExecuteFunctions, resource: string): NodeOperationErr
 		`The ${resource} operations are not available to an AI Agent`,
 		{
 			description:
-				'As a tool, the Jelou node can get, start and close conversations and send messages. Use the Jelou node (not the tool) for the rest.',
+				'As a tool, the Jelou node can get, start and close conversations, send messages and read the chat history. Use the Jelou node (not the tool) for the rest.',
 		},
 	);
 }

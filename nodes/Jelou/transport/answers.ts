@@ -55,6 +55,7 @@ export function readAnswer<T>(
 		if (envelope.status === 0 && 'error' in envelope) {
 			throw statusError(200, envelope, contentType, req);
 		}
+		if (req.bareShape === 'any') return envelope as T;
 		if (envelope.data === undefined || envelope.data === null) {
 			if (req.bareShape === 'integration' && isBareIntegration(envelope)) return envelope as T;
 			if (req.dataOptional) return (envelope.data ?? undefined) as T;

@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import {
+	DEFAULT_JELOU_API_URL,
 	DEFAULT_JELOU_BASE_URL,
 	DEFAULT_JELOU_MESSAGING_URL,
 	SIGN_BODY_HEADER,
@@ -56,8 +57,12 @@ export class JelouTransport {
 		private readonly signal: AbortSignal | undefined,
 		readonly baseUrl: string,
 		readonly messagingBaseUrl: string,
+		/** Root of Jelou's general API (the chat history's host). */
+		readonly apiBaseUrl: string,
 		/** Whether the credential has a signing secret (needed for the messaging host). */
 		readonly canSign: boolean,
+		/** Whether the credential sends an API key (not Basic): the chat history documents Basic only. */
+		readonly usesApiKey: boolean,
 		private readonly secrets: string[],
 		readonly settings: TransportSettings,
 		/** Shared pacing of this execution: slows every request down when Jelou throttles. */
@@ -111,6 +116,12 @@ export class JelouTransport {
 			'Messaging Base URL',
 			DEFAULT_JELOU_MESSAGING_URL,
 		);
+		// Saved credentials from before the field existed have no apiBaseUrl: the default applies.
+		const apiBaseUrl = normalizeBaseUrl(
+			credentials.apiBaseUrl,
+			'API Base URL',
+			DEFAULT_JELOU_API_URL,
+		);
 		const merged = { ...DEFAULT_TRANSPORT_SETTINGS, ...settings };
 		const flow = createFlowControl({ concurrency: merged.concurrency, clock: merged.clock });
 		return new JelouTransport(
@@ -118,7 +129,9 @@ export class JelouTransport {
 			signal,
 			baseUrl,
 			messagingBaseUrl,
+			apiBaseUrl,
 			typeof credentials.signingSecret === 'string' && credentials.signingSecret !== '',
+			credentials.authType !== 'basic',
 			collectSecrets(credentials),
 			merged,
 			flow.pacer,
@@ -127,7 +140,12 @@ export class JelouTransport {
 	}
 
 	url(path: string[], host: JelouRequest['host'] = 'gateway'): string {
-		const base = host === 'messaging' ? this.messagingBaseUrl : this.baseUrl;
+		const base =
+			host === 'messaging'
+				? this.messagingBaseUrl
+				: host === 'api'
+					? this.apiBaseUrl
+					: this.baseUrl;
 		return `${base}/${path.map(encodePathSegment).join('/')}`;
 	}
 
@@ -222,6 +240,7 @@ export class JelouTransport {
 			ignoreHttpStatusErrors: true,
 		};
 		if (body !== undefined) options.body = body;
+		if (req.query) options.qs = req.query;
 		if (this.settings.timeoutMs > 0) options.timeout = this.settings.timeoutMs;
 		// Cancelling the execution also drops the request in flight instead of waiting for its
 		// answer (up to the whole time-out).

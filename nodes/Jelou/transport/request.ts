@@ -18,11 +18,14 @@ export interface JelouRequest {
 	method: IHttpRequestMethods;
 	/**
 	 * `gateway` (the API, authenticated by key) or `messaging` (the host that delivers messages to
-	 * end users, authenticated only by the X-Jelou-Signature of the body).
+	 * end users, authenticated only by the X-Jelou-Signature of the body), or `api` (Jelou's general
+	 * API, home of the chat history, authenticated like the gateway).
 	 */
-	host?: 'gateway' | 'messaging';
+	host?: 'gateway' | 'messaging' | 'api';
 	/** Path segments under the base URL; each one is encoded, so an id can never add a segment. */
 	path: string[];
+	/** Query parameters (encoded by n8n's HTTP client). */
+	query?: Record<string, string | number>;
 	body?: IDataObject;
 	/** What a 404 means for this call, e.g. "Conversation 'x' was not found in project 'y'". */
 	notFoundMessage?: string;
@@ -31,9 +34,10 @@ export interface JelouRequest {
 	/**
 	 * Jelou's integration pages print each answer twice, inside the envelope and as the bare
 	 * object (confirmed inconsistency). With `integration`, a 2xx object that is no envelope but
-	 * carries an integration's fields is the data itself.
+	 * carries an integration's fields is the data itself. With `any`, the whole 2xx object is the
+	 * answer (the chat history answers `{ pagination, results }` without the envelope).
 	 */
-	bareShape?: 'integration';
+	bareShape?: 'integration' | 'any';
 	retry?: RetryPolicy;
 }
 

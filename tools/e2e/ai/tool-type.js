@@ -43,6 +43,7 @@ function define(ctx) {
 					'conversation:close',
 					'conversation:get',
 					'conversation:start',
+					'message:getAll',
 					'message:send',
 				]);
 				// The Integration operations still exist, for the node itself.

@@ -55,12 +55,16 @@ function define(ctx) {
 			capture = await startCaptureServer();
 			if (ctx.setupError) return;
 			const { rest } = await ctx.serverSession();
+			// Client ID and Secret: the examples that read the chat history need them (Jelou documents
+			// only Basic there, and so does the sandbox); the other endpoints take either scheme.
 			const { name, type, data } = wf.jelouCredential({
 				id: 'unused',
 				name: 'Jelou (examples)',
-				authType: 'apiKey',
-				apiKey: ctx.secrets.apiKey,
+				authType: 'basic',
+				clientId: ctx.secrets.clientId,
+				clientSecret: ctx.secrets.clientSecret,
 				baseUrl: ctx.sb.baseUrl,
+				apiBaseUrl: ctx.sb.apiBaseUrl,
 				projectId: PROJECT,
 				messagingBaseUrl: ctx.sb.messagingBaseUrl,
 				signingSecret: ctx.secrets.signingSecret,

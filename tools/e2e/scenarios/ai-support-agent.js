@@ -126,7 +126,8 @@ module.exports = {
 			ctx.sb.requests.map((r) => `${kindOf(r)} ${r.status}`),
 			['get 200', 'send 200', 'get 200', 'send 200', 'close 200'],
 		);
-		assert.ok(ctx.sb.requests.every((r) => r.auth === null || r.auth === 'api_key'));
+		// The examples' credential is Client ID and Secret (see features/examples.js).
+		assert.ok(ctx.sb.requests.every((r) => r.auth === null || r.auth === 'basic'));
 		const sent = (await httpRequest('GET', `${ctx.sb.url}/__sandbox/messages`)).json;
 		assert.deepStrictEqual(
 			sent.map((m) => [m.room_id, m.bot_id, m.user_id, m.value.content.body]),

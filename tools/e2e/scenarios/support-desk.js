@@ -5,7 +5,13 @@
 const assert = require('node:assert/strict');
 
 const { TEAM_CHAT, NOTICE } = require('./new-conversation-notify-team');
-const { CRM, UPSERT, assertEventLacksCrmFields, getsOf } = require('./conversation-closed-to-crm');
+const {
+	CRM,
+	UPSERT,
+	assertEventLacksCrmFields,
+	assertOneHistoryRequest,
+	getsOf,
+} = require('./conversation-closed-to-crm');
 const { message } = require('./drop-duplicate-deliveries');
 
 const MESSAGES = 'https://hooks.example.com/your-endpoint';
@@ -27,7 +33,7 @@ const handled = (id, text) => ({
 
 module.exports = {
 	title:
-		'start → one team notice; a message delivered twice and another → handled once each; close → one Get and one CRM upsert; each event runs only its branch',
+		'start → one team notice; a message delivered twice and another → handled once each; close → one Get, one chat-history read and one CRM upsert with the transcript; each event runs only its branch',
 	async check(run) {
 		run.ctx.sb.reset();
 		const start = await run.deliver({
@@ -42,15 +48,26 @@ module.exports = {
 		assert.deepStrictEqual(branchNodesRan(again), ['Drop Repeated Messages'], 'dropped');
 		await run.deliver(message('msg-desk-b', 'Are you there?'));
 
+		run.ctx.sb.reset();
 		const close = await run.deliver({
 			event: 'conversation.close',
 			conversationId: 'conv-closed-001',
 		});
-		assert.deepStrictEqual(branchNodesRan(close), ['Get Conversation', 'Upsert Contact in CRM']);
+		assert.deepStrictEqual(branchNodesRan(close), [
+			'Get Conversation',
+			'Get Transcript',
+			'Upsert Contact in CRM',
+		]);
 		assertEventLacksCrmFields(
 			close.execution.data.resultData.runData['Jelou Trigger (All Events)'][0].data.main[0][0].json,
 		);
 		assert.equal(getsOf(run.ctx, 'conv-closed-001').length, 1, 'one Get');
+		assertOneHistoryRequest(run.ctx, {
+			botId: 'bot-001',
+			clientId: 'user-001',
+			startAt: '2026-01-15T10:30:00.000Z',
+			endAt: '2026-01-15T10:45:00.000Z',
+		});
 
 		assert.deepStrictEqual(
 			run.capture.to(TEAM_CHAT).map((r) => r.json),

@@ -81,6 +81,7 @@ function banner(sb) {
 		'',
 		`  Base URL (credential "Base URL"):   ${sb.baseUrl}`,
 		`  Messaging base URL (send message):  ${sb.messagingBaseUrl}`,
+		`  API base URL (chat history, Basic): ${sb.apiBaseUrl}`,
 		`  API key (x-api-key):                ${sb.apiKey}`,
 		`  Client ID (Basic auth user):        ${sb.clientId}`,
 		`  Client secret (Basic auth pass):    ${sb.clientSecret}`,

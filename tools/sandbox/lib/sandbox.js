@@ -95,6 +95,7 @@ function createSandbox(options = {}) {
 		url: null,
 		baseUrl: null,
 		messagingBaseUrl: null,
+		apiBaseUrl: null,
 		port: null,
 		apiKey: opts.apiKey,
 		clientId: opts.clientId,
@@ -139,6 +140,8 @@ function createSandbox(options = {}) {
 				sb.url = `http://${HOST}:${actual}`;
 				sb.baseUrl = `${sb.url}/jelouapi/v1`;
 				sb.messagingBaseUrl = `${sb.url}/v1`;
+				// Jelou's API host (the chat history) is another host; the sandbox serves it here too.
+				sb.apiBaseUrl = `${sb.url}/v1`;
 				resolve(sb);
 			};
 			server.once('error', onError);

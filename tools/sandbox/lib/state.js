@@ -73,6 +73,11 @@ function createState(projectId, seedIntegration) {
 	return {
 		projectId,
 
+		/** Every stored conversation (seeded and started; not the synthetic gen-<n> ones). */
+		allConversations() {
+			return [...conversations.values()];
+		},
+
 		findConversation(id) {
 			return conversations.get(id) || generatedConversation(id);
 		},

@@ -38,6 +38,7 @@ async function routeControl(ctx, method, rawPath, query, bodyBuf) {
 				url: ctx.sb.url,
 				baseUrl: ctx.sb.baseUrl,
 				messagingBaseUrl: ctx.sb.messagingBaseUrl,
+				apiBaseUrl: ctx.sb.apiBaseUrl,
 				projectId: ctx.projectId,
 				requestsLogged: ctx.requests.length,
 				integration: integ() !== null,

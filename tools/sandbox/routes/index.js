@@ -1,7 +1,8 @@
 'use strict';
 
-// The API router: /jelouapi/v1/external-support/... (authenticated) and the messaging host's
-// /v1/external-support/webhook, and the media files of message events (/media/<name>).
+// The API router: /jelouapi/v1/external-support/... (authenticated), the messaging host's
+// /v1/external-support/webhook, the API host's /v1/external/messages/history/{botId}, and the
+// media files of message events (/media/<name>).
 // Resolves `{ answer, event? }`.
 
 const { apiError, routeNotFound, methodNotAllowed } = require('../lib/answers');
@@ -10,6 +11,19 @@ const { routeIntegration } = require('./integration');
 const { routeConversations } = require('./conversations');
 const { sendMessage } = require('./messaging');
 const { routeMedia } = require('./media');
+const { getHistory } = require('./history');
+
+/** `/v1/external/messages/history/{botId}`: the chat history on Jelou's API host. */
+function isHistoryPath(raw) {
+	return (
+		raw.length === 6 &&
+		raw[1] === 'v1' &&
+		raw[2] === 'external' &&
+		raw[3] === 'messages' &&
+		raw[4] === 'history' &&
+		raw[5] !== ''
+	);
+}
 
 /** `entry` is the request-log record: its `auth` is set here. */
 function routeApi(ctx, req, entry, rawPath, bodyBuf) {
@@ -33,6 +47,17 @@ function routeApi(ctx, req, entry, rawPath, bodyBuf) {
 			};
 		}
 		return routeJelou(ctx, req.method, seg, bodyBuf);
+	}
+	if (isHistoryPath(raw)) {
+		entry.auth = authenticate(ctx.opts, req.headers);
+		let botId;
+		try {
+			botId = decodeURIComponent(raw[5]);
+		} catch {
+			return { answer: routeNotFound(req.method) };
+		}
+		const query = new URL(req.url || '/', 'http://sandbox.invalid').searchParams;
+		return { answer: getHistory(ctx, req, botId, query) };
 	}
 	if (
 		raw.length === 4 &&

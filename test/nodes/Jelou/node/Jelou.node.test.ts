@@ -30,7 +30,12 @@ describe('Jelou node description', () => {
 		);
 		const get = (operation?.options as INodePropertyOptions[]).find((o) => o.value === 'get');
 		expect(get?.action).toBe('Get a conversation');
-		for (const name of ['conversationId', 'simplify']) expect(byName(name)).toHaveLength(1);
+		expect(byName('conversationId')).toHaveLength(1);
+		// Simplify: Conversation → Get (version 1) and Message → Get Many, each for its own operation.
+		expect(byName('simplify').map((p) => p.displayOptions?.show?.resource)).toEqual([
+			['conversation'],
+			['message'],
+		]);
 		// One Project ID field per resource, each shown only for its resource.
 		const projectFields = byName('projectId').map((p) => p.displayOptions?.show?.resource);
 		expect(projectFields).toEqual([['conversation'], ['message'], ['integration']]);
@@ -55,6 +60,7 @@ describe('Jelou node description', () => {
 			'integration:delete:Delete an integration',
 			'integration:get:Get an integration',
 			'integration:update:Update an integration',
+			'message:getAll:Get many messages',
 			'message:send:Send a message',
 		]);
 	});

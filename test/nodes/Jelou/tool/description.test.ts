@@ -1,6 +1,6 @@
 /**
  * What the AI Agent's tool variant of the Jelou node (`n8n-nodes-jelou.jelouTool`) offers: only
- * Conversation → Get / Start / Close and Message → Send, never an Integration operation (Create
+ * Conversation → Get / Start / Close and Message → Get Many / Send, never an Integration operation (Create
  * answers with the one-time signing secret). Checked with n8n's own code: n8n-workflow's display
  * rules (the devDependency, and each runtime's own), and n8n's conversion from the pinned runtimes.
  */
@@ -26,6 +26,7 @@ const TOOL_OPERATIONS = [
 	'conversation:close',
 	'conversation:get',
 	'conversation:start',
+	'message:getAll',
 	'message:send',
 ];
 
@@ -103,7 +104,7 @@ describe('the tool variant, with the devDependency n8n-workflow', () => {
 	// conversion below); `@tool` is true exactly for such a name.
 	const tool = { ...node, name: 'jelouTool' };
 
-	it('offers Conversation Get, Start, Close and Message Send only', () => {
+	it('offers Conversation Get, Start, Close and Message Get Many and Send only', () => {
 		expectOnlyToolOperations(NodeHelpers, tool);
 	});
 
@@ -114,6 +115,7 @@ describe('the tool variant, with the devDependency n8n-workflow', () => {
 			'integration:delete',
 			'integration:get',
 			'integration:update',
+			'message:getAll',
 			'message:send',
 		]);
 		const create = shown(NodeHelpers, node, { resource: 'integration', operation: 'create' });
@@ -157,7 +159,7 @@ function describeLine(line: N8nLine): void {
 			expect(tool.displayName).toBe('Jelou Tool');
 			expect(tool.outputs).toEqual(['ai_tool']);
 			expect(tool.description).toBe(
-				'Get, start and close the conversations Jelou hands over to your support team, and send messages to the end user',
+				'Get, start and close the conversations Jelou hands over to your support team, send messages to the end user and read the chat history',
 			);
 			expectOnlyToolOperations(line.NodeHelpers, tool);
 		});
@@ -177,6 +179,7 @@ function describeLine(line: N8nLine): void {
 			expect(describeOperation('conversation', 'start')).toBe('Start a conversation in Jelou');
 			expect(describeOperation('conversation', 'close')).toBe('Close a conversation in Jelou');
 			expect(describeOperation('message', 'send')).toBe('Send a message in Jelou');
+			expect(describeOperation('message', 'getAll')).toBe('Get many messages in Jelou');
 		});
 	});
 }

@@ -122,7 +122,9 @@ describe('the tool on failure: one { error, hint } result, never a throw', () =>
 				{
 					json: {
 						error: 'The integration operations are not available to an AI Agent',
-						hint: expect.stringContaining('get, start and close conversations and send messages'),
+						hint: expect.stringContaining(
+							'get, start and close conversations, send messages and read the chat history',
+						),
 					},
 					pairedItem: { item: 0 },
 				},

@@ -95,6 +95,19 @@ const send = {
 	options: { maxRetries: 0 },
 };
 const conversationPath = `${PREFIX}/proj-1/conversations/c-1`;
+/** Message → Get Many as one transcript item (the credentials carry no API Base URL: the default). */
+const transcript = {
+	resource: 'message',
+	operation: 'getAll',
+	botId: 'bot-1',
+	returnAll: true,
+	filters: {},
+	simplify: false,
+	transcript: true,
+	options: { maxRetries: 0 },
+};
+const HISTORY = 'https://api.jelou.ai';
+const historyPath = '/v1/external/messages/history/bot-1';
 
 const SCENARIOS: Record<string, Scenario> = {
 	'Jelou echoes the secrets in a conversation (values and field names)': {
@@ -116,6 +129,26 @@ const SCENARIOS: Record<string, Scenario> = {
 		params: send,
 		answer: () => {
 			nock(MESSAGING).post('/v1/external-support/webhook').reply(200, { echo: echo() });
+		},
+	},
+	'Jelou echoes the secrets in the chat history (the transcript and the raw messages)': {
+		params: transcript,
+		answer: () => {
+			nock(HISTORY)
+				.get(historyPath)
+				.query(true)
+				.reply(200, {
+					pagination: { totalPages: 1 },
+					results: [
+						{ by: 'user', sender: { name: echo() }, bubble: { type: 'TEXT', text: echo() } },
+					],
+				});
+		},
+	},
+	'Jelou echoes the secrets in the 401 of the chat history': {
+		params: transcript,
+		answer: () => {
+			nock(HISTORY).get(historyPath).query(true).reply(401, { message: echo() });
 		},
 	},
 	'Jelou echoes the secrets in a JSON error body (401)': {
