@@ -268,16 +268,21 @@ export class AdaptiveConcurrency implements ConcurrencyLimit {
 		// then is its unloaded latency, even if it has become slower since the fastest answer (a
 		// server that became slower for good cuts the limit down to 1, and this lets it recover).
 		if (this.roundPeak <= 1) this.baseMs = latency;
-		const ratio = latency / Math.max(this.baseMs, LATENCY_FLOOR_MS);
-		// n8n's thread worked nearly all the round: n8n is the bottleneck, the rise is its queue.
+		const floor = Math.max(this.baseMs, LATENCY_FLOOR_MS);
+		// n8n's thread worked nearly all the round: n8n is the bottleneck, and the median is mostly
+		// n8n's queue. Jelou's latency is then best seen in the answer that waited least for n8n,
+		// the round's fastest; otherwise in the round's median.
 		const threadBound = busyShare !== undefined && busyShare >= THREAD_BUSY_SHARE;
-		this.lastRatio = threadBound ? 1 : ratio;
+		const ratio = (threadBound ? Math.min(...this.round) : latency) / floor;
+		// The fastest answer of a round with n8n's queue still waited some: only a clear rise
+		// calls for a new probe of the unloaded latency.
+		this.lastRatio = threadBound && ratio <= this.tolerance ? 1 : ratio;
 
 		let next = this.value;
-		if (threadBound) {
-			// Jelou's latency cannot be told from n8n's queue, and a cut would only leave n8n's
-			// thread idle: the limit holds, and slow start goes on while more in flight still brings
-			// more answers a second (BBR's full-bandwidth check).
+		if (threadBound && ratio <= this.tolerance) {
+			// Jelou answers about as fast as unloaded: a cut would only leave n8n's thread idle. The
+			// limit holds, and slow start goes on while more in flight still brings more answers a
+			// second (BBR's full-bandwidth check).
 			const rising = bestBefore === 0 || rate > DELIVERY_RISE * bestBefore;
 			if (this.slowStart && rising && used) next = this.value * 2;
 			else if (!rising) this.slowStart = false;
