@@ -7,11 +7,11 @@ import { realClock, type TransportClock } from '../clock';
 import { AdaptiveConcurrency } from './adaptive';
 import { FixedConcurrency, type ConcurrencyLimit } from './limit';
 import { RequestPacer } from './pacer';
-import { NO_THREAD_DELAY, TimerThreadDelay, type ThreadDelay } from './thread';
+import { NO_THREAD_LOAD, eventLoopLoad, type ThreadLoad } from './thread';
 
 export { MAX_CONCURRENCY, type ConcurrencyLimit, type RequestOutcome } from './limit';
 export { RequestPacer } from './pacer';
-export type { ThreadDelay } from './thread';
+export type { ThreadLoad } from './thread';
 
 export interface FlowControl {
 	/** Shared pacing of this execution: slows every request down when Jelou throttles. */
@@ -25,10 +25,10 @@ export interface FlowOptions {
 	concurrency?: number;
 	clock?: TransportClock;
 	/**
-	 * n8n's thread delay. By default measured with a timer on the real clock; with an injected
-	 * clock (tests) nothing is measured unless a test hands in its own.
+	 * How busy n8n's thread is. By default Node.js's event-loop utilization on the real clock; with
+	 * an injected clock (tests) nothing is measured unless a test hands in its own.
 	 */
-	thread?: ThreadDelay;
+	thread?: ThreadLoad;
 }
 
 export function createFlowControl(options: FlowOptions = {}): FlowControl {
@@ -36,7 +36,6 @@ export function createFlowControl(options: FlowOptions = {}): FlowControl {
 	const pacer = new RequestPacer(1000, clock);
 	if (options.concurrency !== undefined)
 		return { pacer, limiter: new FixedConcurrency(options.concurrency, clock.now) };
-	const thread =
-		options.thread ?? (clock === realClock ? new TimerThreadDelay(clock.now) : NO_THREAD_DELAY);
+	const thread = options.thread ?? (clock === realClock ? eventLoopLoad() : NO_THREAD_LOAD);
 	return { pacer, limiter: new AdaptiveConcurrency({ now: clock.now, thread }) };
 }

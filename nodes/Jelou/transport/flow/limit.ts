@@ -19,9 +19,6 @@ export type RequestOutcome = 'success' | 'throttled' | 'failed';
 
 export interface RequestTicket {
 	readonly startedAt: number;
-	/** n8n's thread delay measured so far when the request started (see thread.ts). */
-	readonly threadTotal?: number;
-	readonly threadSamples?: number;
 }
 
 export interface ConcurrencyLimit {

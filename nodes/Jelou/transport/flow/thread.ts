@@ -1,70 +1,44 @@
-import { sleep } from 'n8n-workflow';
-
 /**
- * How long work waits for n8n's own thread right now. n8n handles every answer of every request
- * on one thread, so the time the node measures for a request is Jelou's latency plus the wait
- * for that thread, and that wait grows with the number of answers in flight just as an
- * overloaded server's latency does. The adaptive limit (adaptive.ts) subtracts it, so that only
- * Jelou's share of the latency can hold the limit back.
+ * How busy n8n's own thread is. n8n handles every answer of every request on one thread, so the
+ * time the node measures for a request is Jelou's latency plus the wait for that thread, and that
+ * wait grows with the number of answers in flight just as an overloaded server's latency does.
+ * While the thread is busy nearly all the time, n8n itself is what limits the run: a rise in the
+ * latency measured then is n8n's, and the adaptive limit (adaptive.ts) does not hold back for it.
  */
-export interface ThreadDelay {
-	/** Sum of the delays measured so far, in milliseconds, and how many measurements made it. */
-	readonly total: number;
-	readonly samples: number;
-	/** The latest delay measured (ms). */
-	readonly latest: number;
-	/** Call when a request starts: measures for as long as `busy()` says requests are in flight. */
-	watch(busy: () => boolean): void;
+export interface ThreadLoad {
+	/**
+	 * Milliseconds the thread has spent working (not waiting for answers) since some fixed moment;
+	 * only differences between two readings mean something. Undefined where it cannot be measured.
+	 */
+	busyMs(): number | undefined;
 }
 
-/** Period of the measuring timer: short enough to see a wait of a few milliseconds. */
-const TICK_MS = 5;
-
 /**
- * Measures how late a short timer fires: a timer that is due while the thread is busy with other
- * answers waits exactly as long as an answer that arrived at that moment. The timer is n8n's
- * `sleep` (node code may not use timers directly), it runs only while requests are in flight,
- * and all of it belongs to one execution.
+ * Node.js's `performance.eventLoopUtilization()` (Node 14.10 and later): the time its event loop
+ * spent running callbacks rather than waiting in the poll for I/O, counted by libuv itself at no
+ * cost (no timer, no sampling). It is the global `performance`, which n8n's rules for community
+ * nodes allow (its module, perf_hooks, they do not); the TypeScript types of the DOM's
+ * `performance` do not list it, hence the checks at run time. Anything else in its place (an
+ * older runtime, a test's fake timers) reads as not measured.
  */
-export class TimerThreadDelay implements ThreadDelay {
-	total = 0;
-
-	samples = 0;
-
-	latest = 0;
-
-	private running = false;
-
-	constructor(
-		private readonly now: () => number = () => Date.now(),
-		private readonly wait: (ms: number) => Promise<void> = sleep,
-	) {}
-
-	watch(busy: () => boolean): void {
-		if (this.running) return;
-		this.running = true;
-		void this.measure(busy);
-	}
-
-	private async measure(busy: () => boolean): Promise<void> {
-		try {
-			while (busy()) {
-				const due = this.now() + TICK_MS;
-				await this.wait(TICK_MS);
-				this.latest = Math.max(0, this.now() - due);
-				this.total += this.latest;
-				this.samples++;
-			}
-		} finally {
-			this.running = false;
-		}
+function readLoopActiveMs(): number | undefined {
+	if (typeof performance === 'undefined') return undefined;
+	try {
+		const read: unknown = Reflect.get(performance, 'eventLoopUtilization');
+		if (typeof read !== 'function') return undefined;
+		const utilization: unknown = Reflect.apply(read, performance, []);
+		if (typeof utilization !== 'object' || utilization === null) return undefined;
+		const active: unknown = Reflect.get(utilization, 'active');
+		return typeof active === 'number' && Number.isFinite(active) ? active : undefined;
+	} catch {
+		return undefined;
 	}
 }
 
-/** No measurement (an injected test clock, or a context without n8n's thread): nothing to subtract. */
-export const NO_THREAD_DELAY: ThreadDelay = {
-	total: 0,
-	samples: 0,
-	latest: 0,
-	watch: () => undefined,
-};
+/** n8n's thread as Node.js measures it. */
+export function eventLoopLoad(): ThreadLoad {
+	return { busyMs: readLoopActiveMs };
+}
+
+/** No measurement (an injected test clock, or a runtime without it): every rise counts as Jelou's. */
+export const NO_THREAD_LOAD: ThreadLoad = { busyMs: () => undefined };

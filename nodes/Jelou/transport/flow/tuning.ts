@@ -10,9 +10,10 @@
 export const ADAPTIVE_INITIAL = 10;
 
 /**
- * Round median, as a multiple of the unloaded latency, where the limit settles. Netflix's Gradient
- * limiter allows 1.5–2 ×; 1.6 keeps a server whose latency grows with load under 2 × its unloaded
- * latency with room for the rounds' noise.
+ * Round median, as a multiple of the unloaded latency, where the limit settles: the gain over the
+ * bandwidth-delay product (BBR keeps 2 ×; Netflix's Gradient limiter allows 1.5–2 ×). 1.6 keeps a
+ * server whose latency grows with load under 2 × its unloaded latency with room for the rounds'
+ * noise, and n8n's thread busy where n8n is the bottleneck.
  */
 export const ADAPTIVE_TOLERANCE = 1.6;
 
@@ -22,12 +23,34 @@ export const ADAPTIVE_TOLERANCE = 1.6;
  */
 export const DELIVERY_GAIN = 3;
 
+/**
+ * While the rise in latency is n8n's own queue, slow start goes on only if the last round brought
+ * this much more answers a second than the best round before it (BBR's full-bandwidth check): less
+ * is n8n's thread reaching its end, or noise.
+ */
+export const DELIVERY_RISE = 1.25;
+
+/**
+ * Share of a round n8n's thread spent working above which n8n, not Jelou, limits the run. Below
+ * it the thread still waits for answers part of the time, and a rise in latency is Jelou's; at
+ * 1 n8n would never count as the bottleneck (a round has gaps of a few milliseconds).
+ */
+export const THREAD_BUSY_SHARE = 0.85;
+
+/**
+ * The first round's answers all came back within this multiple of its fastest: nothing queued at
+ * the server, so its median is the unloaded latency and no probe at two in flight is needed.
+ * Wider than the spread n8n's own thread adds to ten answers at once (about 2–3 ms each).
+ */
+export const UNLOADED_SPREAD = 1.25;
+
 /** Rounds over which the most answers a second is remembered (BBR's windowed maximum). */
 export const DELIVERY_ROUNDS = 10;
 
 /**
  * Unloaded latencies below this count as this much: against a server that answers in a few
- * milliseconds, the ratio to 2 ms would swing with every millisecond of n8n's own noise.
+ * milliseconds, the ratio to 2 ms would swing with every millisecond of n8n's own noise, and a
+ * bandwidth-delay product of 2 ms would keep too few in flight to cover n8n's own gaps.
  */
 export const LATENCY_FLOOR_MS = 20;
 
