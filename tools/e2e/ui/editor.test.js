@@ -11,6 +11,8 @@
 //   3. add "Get a conversation": resources, operations, labels, descriptions           02-conversation-get.png
 //   4. new Jelou credential: Authentication selector, Test OK / wrong key fails          03-credential-ok.png, 04-credential-fail.png
 //   5. execute the node against the sandbox: the output shows the conversation          05-output.png
+//   6. Jelou Trigger with Download Media: "Listen for test event", the sandbox sends a
+//      signed PDF message, the output shows the binary `data` (name, MIME type)          06-trigger-media.png
 //
 // Screenshots of line 1 go to docs/screenshots/ (UI_SCREENSHOT_DIR overrides),
 // of other lines to tools/e2e/ui/artifacts/n8n-<line>/. When a step fails, the page
@@ -26,6 +28,8 @@ const { N8nInstance, N8nRest, packPackage, portInUse } = require('../../harness/
 const { installHooks, onCleanup } = require('../../harness/procs');
 const { startSandbox } = require('../../sandbox/server.js');
 const { launchBrowser } = require('./browser');
+const wf = require('../../harness/workflows');
+const { MEDIA_MESSAGES } = require('../../sandbox/lib/media');
 
 const PROJECT = 'demo-project';
 const CONVERSATION = 'conv-closed-001';
@@ -38,6 +42,7 @@ const OWNER = {
 	firstName: 'UI',
 	lastName: 'Test',
 };
+const SIGNING_SECRET = 'sandbox-ui-signing-secret';
 const ARTIFACTS = path.join(__dirname, 'artifacts');
 
 const LINES = String(process.env.UI_N8N_LINES || '1')
@@ -113,6 +118,8 @@ for (const line of LINES) {
 			/** @type {import('../../harness/n8n').N8nInstance} */
 			let n8n;
 			let server;
+			/** @type {import('../../harness/n8n').N8nRest} */
+			let rest;
 			let sb;
 			let browser;
 			let page;
@@ -170,7 +177,7 @@ for (const line of LINES) {
 						logFile: path.join(n8n.userFolder, 'n8n.log'),
 					});
 					ports = [server.port, sb.port];
-					const rest = new N8nRest(server.url);
+					rest = new N8nRest(server.url);
 					await rest.setupOwner(OWNER);
 
 					browser = await launchBrowser();
@@ -530,7 +537,7 @@ for (const line of LINES) {
 					'the Resource picker',
 				);
 				const expectedOps = {
-					Message: ['Send'],
+					Message: ['Get Many', 'Send'],
 					Integration: ['Create', 'Delete', 'Get', 'Update'],
 					Conversation: ['Close', 'Get', 'Start'],
 				};
@@ -826,6 +833,133 @@ for (const line of LINES) {
 				await page.mouse.move(5, 5);
 				await shot('05-output.png');
 			});
+			step(
+				'Jelou Trigger with Download Media: a media message shows its file as binary data',
+				async () => {
+					// A saved workflow with the trigger (Download Media on) and a credential with a signing secret.
+					const created = await rest.request('POST', '/rest/credentials', {
+						name: 'Jelou media',
+						type: 'jelouApi',
+						data: {
+							authType: 'apiKey',
+							apiKey: API_KEY,
+							baseUrl: sb.baseUrl,
+							projectId: PROJECT,
+							signingSecret: SIGNING_SECRET,
+						},
+					});
+					assert.equal(
+						created.status,
+						200,
+						`POST /rest/credentials: ${created.text.slice(0, 300)}`,
+					);
+					const credential = { id: created.json.data.id, name: created.json.data.name };
+					const webhookId = wf.webhookUuid(`ui-media-${rt.line}`);
+					const trigger = wf.jelouTrigger({ credential, webhookId, events: ['message'] });
+					trigger.parameters.downloadMedia = true;
+					const { name, active, nodes, connections, settings } = wf.workflow({
+						id: 'unused', // n8n gives the workflow its id
+						name: 'Save what end users send',
+						nodes: [trigger],
+						connections: {},
+					});
+					const saved = await rest.request('POST', '/rest/workflows', {
+						name,
+						active,
+						nodes,
+						connections,
+						settings,
+					});
+					assert.equal(saved.status, 200, `POST /rest/workflows: ${saved.text.slice(0, 300)}`);
+					const workflowId = saved.json.data.id;
+
+					// A fresh tab: the previous one holds an unsaved workflow (its "leave?" prompt).
+					const old = page;
+					page = await browser.context.newPage();
+					page.setDefaultTimeout(20_000);
+					page.setDefaultNavigationTimeout(60_000);
+					await old.close();
+					await page.goto(`${server.url}/workflow/${workflowId}`, {
+						waitUntil: 'domcontentloaded',
+					});
+					const node = page
+						.locator('[data-test-id="canvas-node"]')
+						.filter({ hasText: 'Jelou Trigger' });
+					assert.ok(await appears(node, 60_000), 'the workflow shows the Jelou Trigger');
+					await node.first().dblclick();
+					assert.ok(await appears(ndv(), 30_000), 'double-clicking the trigger opens it');
+					const downloadMedia = paramItem('downloadMedia');
+					assert.ok(await appears(downloadMedia), 'the trigger shows Download Media');
+					assert.equal(
+						await downloadMedia.locator('.el-switch.is-checked').count(),
+						1,
+						'Download Media is on',
+					);
+
+					const listen = ndv().locator('[data-test-id="trigger-execute-button"]');
+					assert.ok(await appears(listen), 'the trigger offers "Listen for test event"');
+					await listen.first().click();
+					assert.ok(
+						await appears(ndv().locator('[data-test-id="trigger-listening"]'), 30_000),
+						'the trigger listens for a test event',
+					);
+					// n8n registers the test webhook right after the click: until then it answers 404.
+					sb.reset();
+					const testUrl = `${server.url}/webhook-test/${webhookId}/jelou`;
+					const sent = await waitUntil(
+						async () => {
+							const out = await sb.emit({
+								media: 'document',
+								webhookUrl: testUrl,
+								signingSecret: SIGNING_SECRET,
+							});
+							return out.status === 404 ? false : out;
+						},
+						{ timeout: 30_000, interval: 500, message: `${testUrl} accepts the event` },
+					);
+					assert.equal(sent.status, 200, `the test webhook answered ${sent.status} ${sent.body}`);
+
+					const output = ndv().locator('[data-test-id="output-panel"]');
+					const binaryTab = output.locator('[data-test-id="radio-button-binary"]');
+					assert.ok(
+						await appears(binaryTab, 60_000),
+						'the output panel offers the Binary view of the event',
+					);
+					await binaryTab.first().click();
+					const { filename, mime } = MEDIA_MESSAGES.document;
+					const card = output.locator('[data-test-id="ndv-binary-data_0"]');
+					assert.ok(await appears(card), 'the output shows a binary file');
+					const text = await waitUntil(
+						async () => {
+							const t = await card.first().innerText();
+							return t.includes(filename) && t;
+						},
+						{ timeout: 15_000, message: `the binary file is named ${filename}` },
+					);
+					const lines = text.split('\n').map((l) => l.trim());
+					assert.equal(lines[0], 'data', `the binary property is "data" (card: ${text})`);
+					assert.match(text, new RegExp(`File Name:\\s*${filename}`), 'the file name');
+					assert.match(
+						text,
+						new RegExp(`Mime Type:\\s*${mime.replace('/', '\\/')}`),
+						'the MIME type',
+					);
+					// The file came from the sandbox's media host, with none of Jelou's secrets.
+					const media = sb.requests.filter((r) => r.path.startsWith('/media/'));
+					assert.deepEqual(
+						media.map((r) => `${r.method} ${r.path} ${r.status}`),
+						[`GET /media/${MEDIA_MESSAGES.document.file} 200`],
+						'what the media host answered',
+					);
+					for (const header of ['authorization', 'x-api-key', 'x-jelou-signature'])
+						assert.equal(media[0].headers[header], undefined, `${header} sent to the media host`);
+					// The "Node executed successfully" toast would hide part of the panel.
+					for (const close of await page.locator('.el-notification__closeBtn:visible').all())
+						await close.click().catch(() => {});
+					await page.mouse.move(5, 5);
+					await shot('06-trigger-media.png');
+				},
+			);
 		},
 	);
 }
