@@ -207,13 +207,15 @@ export const execute: OperationHandler = async function (transport, itemIndex) {
 			simplify ? simplifyMessage(message) : (message as IDataObject),
 		);
 	}
-	const { transcript, order } = transcriptOf(messages.map(simplifyMessage));
+	// Simplified once: the transcript reads these records, and Simplify outputs the same ones.
+	const simplified = messages.map(simplifyMessage);
+	const { transcript, order } = transcriptOf(simplified);
 	const result: IDataObject = {
 		botId,
 		messageCount: messages.length,
 		transcript,
 		messages: order.map((index) =>
-			simplify ? simplifyMessage(messages[index]) : (messages[index] as IDataObject),
+			simplify ? simplified[index] : (messages[index] as IDataObject),
 		),
 	};
 	if (query.clientId !== undefined) result.endUserId = query.clientId;
