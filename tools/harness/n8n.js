@@ -594,11 +594,21 @@ class N8nRest {
 		return r.json;
 	}
 
-	/** Executions of one workflow, newest first: [{ id, status, mode, finished, ... }]. */
+	/**
+	 * Executions of one workflow, newest first, one entry per id: [{ id, status, mode, ... }].
+	 * n8n builds this list from two queries, the executions still running and the finished ones,
+	 * so one that finishes between them is listed twice; the finished entry is kept.
+	 */
 	async executions(workflowId) {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 		const data = await this.getData(`/rest/executions?filter=${filter}&limit=50`);
-		return Array.isArray(data?.results) ? data.results : [];
+		const results = Array.isArray(data?.results) ? data.results : [];
+		const byId = new Map();
+		for (const e of results) {
+			const kept = byId.get(e.id);
+			if (!kept || kept.status === 'new' || kept.status === 'running') byId.set(e.id, e);
+		}
+		return [...byId.values()];
 	}
 
 	/** One execution with its run data decoded (n8n sends it `flatted`-encoded). */

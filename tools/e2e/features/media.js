@@ -103,8 +103,10 @@ async function deliverAll(ctx, rest, kinds, { oneAtATime = false } = {}) {
 		const kind = sent[item.json.message.id];
 		assert.ok(kind, `execution ${e.id} belongs to one of the events sent`);
 		const next = runData.Checksum[0].data.main[0][0].json;
+		assert.equal(items[kind], undefined, `${kind}: one execution, not two`);
 		items[kind] = { ...item, checksum: next.sha256, next };
 	}
+	assert.deepEqual(Object.keys(items).sort(), [...kinds].sort(), 'an execution for every event');
 	return items;
 }
 
